@@ -1,0 +1,61 @@
+// What every mode returns and results.json stores. The report reads only this.
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export type TimelineEvent =
+  /** A segment download (streaming). */
+  | {
+      kind: 'segment';
+      tMs: number; // request time
+      index: number;
+      quality: number;
+      bitrateBps: number;
+      bytes: number;
+      downloadMs: number; // request to last byte
+      bufferS: number; // buffer level when the segment arrived (after adding it)
+      reason: string;
+    }
+  /** Buffer level sample. */
+  | { kind: 'buffer'; tMs: number; bufferS: number }
+  /** A stall (rebuffering) from tMs for durationMs; startup is not a stall. */
+  | { kind: 'stall'; tMs: number; durationMs: number }
+  /** Capacity the link offered from tMs on (step function), per direction. */
+  | { kind: 'capacity'; tMs: number; direction: 'down' | 'up'; bps: number }
+  /** Playback started. */
+  | { kind: 'playback'; tMs: number; state: 'start' | 'end' }
+  /** A scenario event (handover, outage, lossBurst, capacityStep) as it happened. */
+  | { kind: 'network'; tMs: number; type: string; durationMs: number | null; detail: string };
+
+export interface ExpectationOutcome {
+  expr: string;
+  metric: string;
+  actual: number | null;
+  pass: boolean;
+  where: string;
+}
+
+export interface RunResult {
+  scenario: string;
+  scenarioFile: string;
+  mode: 'sim' | 'live';
+  seed: number;
+  algorithms: { abr?: string; bwe?: string; iceRestart?: string };
+  status: 'ok' | 'crashed';
+  /** Set when status is 'crashed'. */
+  error?: string;
+  /** camelCase, unit in the name. */
+  metrics: Record<string, number>;
+  expectations: ExpectationOutcome[];
+  timeline: TimelineEvent[];
+  wallMs: number;
+}
+
+export interface ResultsFile {
+  schemaVersion: number;
+  tool: { name: 'netqoe'; version: string };
+  createdAt: string;
+  command: string;
+  /** Scenario summaries for the report header. */
+  scenarios: { name: string; file: string; description: string; durationMs: number; seed: number }[];
+  runs: RunResult[];
+}
