@@ -1,0 +1,191 @@
+// Virtual-time ABR streaming session over the link model. Semantics follow Sabre (Spiteri et al.,
+// "From Theory to Practice: Improving Bitrate Adaptation in the DASH Reference Player", MMSys 2018):
+// one segment request at a time, each paying a round trip before its first byte, downloaded at the
+// link's capacity; a playback buffer with a maximum; startup; stalls when the buffer runs dry.
+// The whole session loop is `simulateStreamingSession`, readable top to bottom.
+
+import type { AbrAlgorithm, AbrContext, LadderRung, ThroughputSample } from '../../algorithms/abr/types.ts';
+import type { LinkModel } from '../link/types.ts';
+import { mathisGoodputBps } from '../link/tcp.ts';
+import type { MediaSpec } from '../scenario/types.ts';
+import type { TimelineEvent } from '../run/types.ts';
+
+export interface StreamingSessionInput {
+  link: LinkModel;
+  media: MediaSpec;
+  abr: AbrAlgorithm;
+  /** The session ends here even if the video has not (the scenario's duration). */
+  durationMs: number;
+  /** TCP segment size for the loss-limited goodput model. */
+  mssBytes?: number;
+}
+
+export interface StreamingSessionOutput {
+  timeline: TimelineEvent[];
+  /** Where the session stopped: end of video played out, or the scenario's end. */
+  endMs: number;
+  segmentsDownloaded: number;
+}
+
+/** Throughput samples the ABR sees (Sabre and dash.js keep a short window; 20 covers every built-in). */
+const HISTORY_LENGTH = 20;
+
+export function simulateStreamingSession(input: StreamingSessionInput): StreamingSessionOutput {
+  const { link, media, abr, durationMs } = input;
+  const mssBytes = input.mssBytes ?? 1448;
+  const segmentMs = media.segmentDurationMs;
+  const ladder: LadderRung[] = media.rungs.map((r) => ({ ...r }));
+  const timeline: TimelineEvent[] = [];
+  const history: ThroughputSample[] = [];
+
+  let tMs = 0;
+  let bufferMs = 0;
+  let playing = false;
+  let playbackStartMs: number | null = null;
+  let stallStartMs: number | null = null;
+  let lastQuality: number | null = null;
+  let segmentsDownloaded = 0;
+
+  const buffer = (at: number) => timeline.push({ kind: 'buffer', tMs: at, bufferS: bufferMs / 1000 });
+
+  /** Let wall time pass while playing: the buffer drains; running dry starts a stall. */
+  const advanceTo = (targetMs: number) => {
+    const dtMs = targetMs - tMs;
+    if (dtMs <= 0) return;
+    if (playing && stallStartMs === null) {
+      if (bufferMs > dtMs) {
+        bufferMs -= dtMs;
+      } else {
+        const dryAtMs = tMs + bufferMs;
+        bufferMs = 0;
+        if (dryAtMs < targetMs) {
+          stallStartMs = dryAtMs;
+          timeline.push({ kind: 'buffer', tMs: dryAtMs, bufferS: 0 });
+        }
+      }
+    }
+    tMs = targetMs;
+  };
+
+  const endStall = (atMs: number) => {
+    if (stallStartMs === null) return;
+    timeline.push({ kind: 'stall', tMs: stallStartMs, durationMs: atMs - stallStartMs });
+    stallStartMs = null;
+  };
+
+  for (let index = 0; index < media.segmentCount; index++) {
+    // A full buffer waits (playing) until the next segment fits.
+    const overflowMs = bufferMs + segmentMs - media.bufferMaxMs;
+    if (overflowMs > 0 && playing) {
+      buffer(tMs);
+      advanceTo(Math.min(durationMs, tMs + overflowMs));
+    }
+    if (tMs >= durationMs) break;
+
+    const state = link.down.stateAt(tMs);
+    const rttMs = link.baseRttMsAt(tMs);
+    const last = history[history.length - 1];
+    const ctx: AbrContext = {
+      tMs,
+      segmentIndex: index,
+      segmentCount: media.segmentCount,
+      segmentDurationS: segmentMs / 1000,
+      bufferS: bufferMs / 1000,
+      bufferMaxS: media.bufferMaxMs / 1000,
+      ladder,
+      segmentSizesBits: (i) => media.segmentSizesBits[i],
+      lastQuality,
+      throughputHistory: history,
+      // What a player can know: its own RTT and throughput, and the loss and jitter its transport reports.
+      network: { rttMs, lossRate: state.lossRate, jitterMs: state.jitterMs, bandwidthBps: last?.bps },
+      playing: playing && stallStartMs === null,
+    };
+    const decision = abr.choose(ctx);
+    const quality = clampQuality(decision.quality, ladder.length);
+
+    if (decision.delayMs && decision.delayMs > 0 && playing) {
+      // The algorithm asked to wait (BOLA above its target): never longer than the buffer lasts.
+      buffer(tMs);
+      advanceTo(Math.min(durationMs, tMs + Math.min(decision.delayMs, bufferMs)));
+      if (tMs >= durationMs) break;
+    }
+
+    const requestMs = tMs;
+    const bits = media.segmentSizesBits[index][quality];
+    const bytes = Math.ceil(bits / 8);
+    const arrivalMs = downloadFinishMs(link, requestMs, bytes, mssBytes);
+    buffer(requestMs);
+
+    if (arrivalMs >= durationMs) {
+      advanceTo(durationMs);
+      break;
+    }
+    advanceTo(arrivalMs);
+    endStall(arrivalMs);
+
+    bufferMs += segmentMs;
+    segmentsDownloaded++;
+    const downloadMs = arrivalMs - requestMs;
+    history.push({ tMs: arrivalMs, bytes, durationMs: downloadMs, bps: (bytes * 8000) / Math.max(downloadMs, 1e-3) });
+    if (history.length > HISTORY_LENGTH) history.shift();
+    timeline.push({
+      kind: 'segment',
+      tMs: requestMs,
+      index,
+      quality,
+      bitrateBps: ladder[quality].bitrateBps,
+      bytes,
+      downloadMs,
+      bufferS: bufferMs / 1000,
+      reason: decision.reason,
+    });
+    buffer(arrivalMs);
+    lastQuality = quality;
+
+    const lastSegment = index === media.segmentCount - 1;
+    if (!playing && (bufferMs >= media.startupBufferMs || lastSegment)) {
+      playing = true;
+      playbackStartMs = arrivalMs;
+      timeline.push({ kind: 'playback', tMs: arrivalMs, state: 'start' });
+    }
+  }
+
+  // Play out what is left of the buffer (or until the scenario ends).
+  if (playing && stallStartMs === null) {
+    const endMs = Math.min(durationMs, tMs + bufferMs);
+    advanceTo(endMs);
+    buffer(endMs);
+    if (segmentsDownloaded === media.segmentCount && bufferMs === 0) {
+      timeline.push({ kind: 'playback', tMs: endMs, state: 'end' });
+    }
+  } else {
+    advanceTo(durationMs);
+  }
+  // A stall still running when the scenario ends is counted up to the end.
+  endStall(tMs);
+  if (playbackStartMs === null) {
+    // Never started: the whole session was startup; the metrics report it as such.
+  }
+  timeline.sort((a, b) => a.tMs - b.tMs);
+  return { timeline, endMs: tMs, segmentsDownloaded };
+}
+
+function clampQuality(q: number, rungCount: number): number {
+  if (!Number.isFinite(q)) return 0;
+  return Math.max(0, Math.min(rungCount - 1, Math.round(q)));
+}
+
+/**
+ * When the last byte of a `bytes` download requested at requestMs arrives: one round trip before the
+ * first byte, then the link's capacity, but no faster than TCP's loss-limited goodput (Mathis).
+ */
+export function downloadFinishMs(link: LinkModel, requestMs: number, bytes: number, mssBytes: number): number {
+  const rttMs = link.baseRttMsAt(requestMs);
+  const firstByteMs = requestMs + rttMs;
+  const capacityDoneMs = link.down.timeToDeliverMs(firstByteMs, bytes);
+  const lossRate = link.down.stateAt(firstByteMs).lossRate;
+  if (lossRate <= 0 || !Number.isFinite(capacityDoneMs)) return capacityDoneMs;
+  const goodputBps = mathisGoodputBps(mssBytes, Math.max(rttMs, 1), lossRate);
+  const lossLimitedMs = firstByteMs + (bytes * 8000) / goodputBps;
+  return Math.max(capacityDoneMs, lossLimitedMs);
+}
