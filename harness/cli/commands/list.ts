@@ -1,0 +1,35 @@
+// `netqoe list scenarios|algorithms|presets`.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ABR_REGISTRY } from '../../../algorithms/abr/registry.ts';
+import { loadScenario } from '../../scenario/parse.ts';
+import { PRESET_TABLE } from '../../scenario/presets.ts';
+import { UserInputError } from '../exit-codes.ts';
+import { projectRoot } from '../project.ts';
+import { suggest } from '../../scenario/did-you-mean.ts';
+
+const WHAT = ['scenarios', 'algorithms', 'presets'] as const;
+
+export function listCommand(what: string): number {
+  switch (what) {
+    case 'scenarios': {
+      const dir = join(projectRoot, 'scenarios');
+      for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort()) {
+        const s = loadScenario(join(dir, f));
+        process.stdout.write(`${join('scenarios', f).padEnd(40)} ${s.description}\n`);
+      }
+      return 0;
+    }
+    case 'algorithms':
+      process.stdout.write('ABR (--abr NAME, or a file: --abr ./my-abr.ts)\n');
+      for (const a of ABR_REGISTRY) process.stdout.write(`  ${a.name.padEnd(14)} ${a.description}\n  ${''.padEnd(14)} source: ${a.source}\n`);
+      return 0;
+    case 'presets':
+      for (const p of PRESET_TABLE) process.stdout.write(`${p.name.padEnd(16)} ${p.summary}\n${''.padEnd(16)} source: ${p.source}\n`);
+      return 0;
+    default: {
+      const hint = suggest(what, WHAT);
+      throw new UserInputError(`netqoe list: expected one of ${WHAT.join(', ')}, got "${what}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    }
+  }
+}

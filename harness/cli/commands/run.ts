@@ -1,0 +1,89 @@
+// `netqoe run` and `netqoe compare`: every scenario x algorithm, then results.json, index.html, junit.xml.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { abrNames } from '../../../algorithms/abr/registry.ts';
+import { loadScenario, quickScenario } from '../../scenario/parse.ts';
+import type { Scenario } from '../../scenario/types.ts';
+import { exitCodeForRuns, planMatrix, runMatrix } from '../../run/run-matrix.ts';
+import type { ResultsFile, RunResult } from '../../run/types.ts';
+import { RESULTS_SCHEMA_VERSION } from '../../run/types.ts';
+import { writeReports } from '../../../reports/write-reports.ts';
+import { UserInputError } from '../exit-codes.ts';
+import { createProgress } from '../progress.ts';
+import { netqoeVersion } from '../project.ts';
+import { formatSummaryTable } from '../summary-table.ts';
+
+export interface RunOptions {
+  abr?: string[];
+  seed?: number;
+  out: string;
+  json?: boolean;
+  trace?: string;
+  manifest?: string;
+  mode?: 'sim' | 'live';
+  layout: 'run' | 'compare';
+  argv: string[];
+}
+
+export async function runCommand(files: string[], opts: RunOptions, log: Logger): Promise<number> {
+  const scenarios = loadScenarios(files, opts);
+  for (const s of scenarios) {
+    const mode = opts.mode ?? s.mode;
+    if (mode === 'live') {
+      throw new UserInputError(
+        `${s.file}: mode live: live runs (browsers, SFU, shaped relay) are not in this version yet; run with --mode sim`,
+      );
+    }
+  }
+  const jobs = await planMatrix(scenarios, { abrOverride: opts.abr, seed: opts.seed });
+  log.info({ runs: jobs.length }, 'running matrix');
+  const progress = createProgress(jobs.length);
+  let runs: RunResult[];
+  try {
+    runs = runMatrix(jobs, {
+      seed: opts.seed,
+      onRunDone: (done, _total, run) => {
+        progress.update(done, `${run.scenario} / ${run.algorithms.abr}`);
+        log.debug({ scenario: run.scenario, abr: run.algorithms.abr, wallMs: run.wallMs, status: run.status }, 'run done');
+      },
+    });
+  } finally {
+    progress.stop();
+  }
+
+  const results: ResultsFile = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: 'netqoe', version: netqoeVersion() },
+    createdAt: new Date().toISOString(),
+    command: ['netqoe', ...opts.argv].join(' '),
+    scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, durationMs: s.durationMs, seed: opts.seed ?? s.seed })),
+    runs,
+  };
+  const outDir = resolve(opts.out);
+  mkdirSync(outDir, { recursive: true });
+  // results.json first: whatever happens to the report, the measurements are kept.
+  const resultsPath = join(outDir, 'results.json');
+  writeFileSync(resultsPath, JSON.stringify(results));
+  const written = writeReports(results, outDir, { layout: opts.layout });
+
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(results) + '\n');
+  } else {
+    process.stdout.write(formatSummaryTable(runs) + '\n');
+    process.stdout.write(`\nresults: ${resultsPath}\nreport:  ${written.html}\njunit:   ${written.junit}\n`);
+  }
+  return exitCodeForRuns(runs);
+}
+
+function loadScenarios(files: string[], opts: RunOptions): Scenario[] {
+  if (opts.trace) {
+    if (files.length) throw new UserInputError('--trace runs without a scenario file: give one or the other');
+    return [
+      quickScenario({ traceFile: opts.trace, manifestFile: opts.manifest, abr: opts.abr ?? ['throughput'], seed: opts.seed }),
+    ];
+  }
+  if (opts.manifest) throw new UserInputError('--manifest goes with --trace');
+  if (!files.length) throw new UserInputError('no scenario given: netqoe run <scenario.yaml...> (see `netqoe list scenarios`)');
+  return files.map((f) => loadScenario(f, { abrNames: abrNames() }));
+}

@@ -1,0 +1,22 @@
+// `netqoe validate`: parse scenario files without running them.
+import { abrNames } from '../../../algorithms/abr/registry.ts';
+import { loadScenario } from '../../scenario/parse.ts';
+import { EXIT_BAD_INPUT, EXIT_OK, isUserInputError } from '../exit-codes.ts';
+
+export function validateCommand(files: string[]): number {
+  let bad = 0;
+  for (const file of files) {
+    try {
+      const s = loadScenario(file, { abrNames: abrNames() });
+      process.stdout.write(
+        `ok   ${file}: "${s.name}", ${s.durationMs / 1000} s, ${s.network.length} phase(s), ${s.events.length} event(s), ` +
+          `${s.media.segmentCount} segments, abr: ${s.algorithms.abr.join(', ')}, ${s.expect.length} expectation(s)\n`,
+      );
+    } catch (err) {
+      if (!isUserInputError(err)) throw err;
+      bad++;
+      process.stderr.write(`FAIL ${err.message}\n`);
+    }
+  }
+  return bad ? EXIT_BAD_INPUT : EXIT_OK;
+}

@@ -1,0 +1,93 @@
+// The `netqoe` command line. Every command returns its exit code; errors map to DESIGN.md's codes.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT_BAD_INPUT, EXIT_CRASHED, isUserInputError } from './exit-codes.ts';
+import { createLogger } from './logger.ts';
+import { netqoeVersion } from './project.ts';
+import { listCommand } from './commands/list.ts';
+import { reportCommand } from './commands/report.ts';
+import { runCommand } from './commands/run.ts';
+import { validateCommand } from './commands/validate.ts';
+
+function parseSeed(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
+  return Number(value);
+}
+
+function parseList(value: string): string[] {
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!items.length) throw new InvalidArgumentError(`expected a comma-separated list, got "${value}"`);
+  return items;
+}
+
+function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option('--abr <names>', 'ABR algorithms (comma-separated names or files); replaces the scenarios\' lists', parseList)
+    .option('--seed <n>', 'seed for every run (replaces the scenarios\' seeds)', parseSeed)
+    .option('--out <dir>', 'where results.json, index.html and junit.xml go', 'netqoe-out')
+    .option('--json', 'print results.json to stdout instead of the summary table')
+    .option('--trace <file>', 'run on a capacity trace without a scenario file (Mahimahi, Sabre JSON or CSV)')
+    .option('--manifest <file>', 'with --trace: a Sabre movie manifest JSON')
+    .addOption(new Option('--mode <mode>', 'sim (virtual time) or live').choices(['sim', 'live']))
+    .option('--verbose', 'log progress as JSON (pino) on stderr');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('netqoe')
+    .description('Network simulation and QoE harness for streaming and real-time video')
+    .version(netqoeVersion())
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  for (const [name, layout] of [['run', 'run'], ['compare', 'compare']] as const) {
+    addRunOptions(
+      program
+        .command(`${name} [scenarios...]`)
+        .description(
+          name === 'run'
+            ? 'run every scenario x ABR algorithm; write results.json, index.html, junit.xml'
+            : 'like run, with a report that leads with the side-by-side comparison',
+        ),
+    ).action(async (files: string[], opts) => {
+      const log = createLogger(Boolean(opts.verbose));
+      exitCode = await runCommand(files, { ...opts, layout, argv }, log);
+    });
+  }
+  program
+    .command('validate <scenarios...>')
+    .description('check scenario files without running them')
+    .action((files: string[]) => {
+      exitCode = validateCommand(files);
+    });
+  program
+    .command('list <what>')
+    .description('list scenarios, algorithms or presets')
+    .action((what: string) => {
+      exitCode = listCommand(what);
+    });
+  program
+    .command('report <results>')
+    .description('rebuild index.html and junit.xml from a results.json')
+    .option('--out <dir>', 'output folder (default: beside results.json)')
+    .addOption(new Option('--layout <layout>', 'report layout').choices(['run', 'compare']).default('run'))
+    .action((file: string, opts: { out?: string; layout: 'run' | 'compare' }) => {
+      exitCode = reportCommand(file, opts);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors were already printed by commander.
+      return err.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+    }
+    if (isUserInputError(err)) {
+      process.stderr.write(`netqoe: ${err.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    process.stderr.write(`netqoe: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT_CRASHED;
+  }
+}
