@@ -60,6 +60,7 @@ function formatDurationMs(ms: number): string {
 
 function renderHeader(results: ResultsFile): string {
   const modes = [...new Set(results.runs.map((r) => r.mode))].join(', ') || '—';
+  const createdAt = String(results.createdAt ?? '');
   const scenarios = (results.scenarios ?? [])
     .map(
       (s) => `<div class="scenario-card">
@@ -73,8 +74,8 @@ function renderHeader(results: ResultsFile): string {
 <h1>netqoe <span class="subtitle">${escapeHtml(scenarioNames(results))}</span></h1>
 <dl class="run-meta">
   <dt>mode</dt><dd>${escapeHtml(modes)}</dd>
-  <dt>when</dt><dd><time datetime="${escapeHtml(results.createdAt)}">${escapeHtml(results.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC'))}</time></dd>
-  <dt>command</dt><dd><code>${escapeHtml(results.command)}</code></dd>
+  <dt>when</dt><dd><time datetime="${escapeHtml(createdAt)}">${escapeHtml(createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC'))}</time></dd>
+  <dt>command</dt><dd><code>${escapeHtml(String(results.command ?? ''))}</code></dd>
   <dt>runs</dt><dd>${results.runs.length}</dd>
 </dl>
 <div class="scenario-cards">${scenarios}</div>

@@ -68,12 +68,13 @@ export function renderJunitXml(results: ResultsFile): string {
     failures += suiteFailures;
     errors += suiteErrors;
     timeMs += suiteMs;
-    const head = `  <testsuite ${attr('name', scenario)} ${attr('tests', runs.length)} ${attr('failures', suiteFailures)} ${attr('errors', suiteErrors)} skipped="0" ${attr('time', seconds(suiteMs))} ${attr('timestamp', results.createdAt.replace(/Z$/, ''))}`;
+    const head = `  <testsuite ${attr('name', scenario)} ${attr('tests', runs.length)} ${attr('failures', suiteFailures)} ${attr('errors', suiteErrors)} skipped="0" ${attr('time', seconds(suiteMs))} ${attr('timestamp', String(results.createdAt ?? '').replace(/Z$/, ''))}`;
     suites.push(runs.length ? `${head}>\n${runs.map((r, i) => testcase(r, names[i])).join('\n')}\n  </testsuite>` : `${head}/>`);
   }
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<testsuites ${attr('name', 'netqoe')} ${attr('tests', tests)} ${attr('failures', failures)} ${attr('errors', errors)} ${attr('time', seconds(timeMs))}>\n` +
-    `${suites.join('\n')}\n</testsuites>\n`
+    suites.map((s) => `${s}\n`).join('') +
+    `</testsuites>\n`
   );
 }
