@@ -5,6 +5,7 @@ import type { ResultsFile, RunResult } from '../harness/run/types.ts';
 import { clientBundle, d3Source } from './client-bundle.ts';
 import { runLabel } from './client/model.ts';
 import { escapeHtml, jsonForScript, scriptSafe } from './html-escape.ts';
+import { metricColumn } from './metric-format.ts';
 import { renderCompareTable, renderSummaryTable, runsByScenario, statusBadge } from './summary-table.ts';
 
 export type ReportLayout = 'run' | 'compare';
@@ -148,7 +149,18 @@ function runDetail(run: RunResult, index: number): string {
       : `<div class="chart timeline" data-chart="timeline" data-run="${index}"></div>`;
   return `<article class="run" id="run-${index}" data-run="${index}">
 <h3>${escapeHtml(run.scenario)} / ${escapeHtml(label)} ${statusBadge(run)}</h3>
-<p class="run-facts">seed ${escapeHtml(String(run.seed))} · ${escapeHtml(run.mode)} · ${(run.timeline ?? []).length} timeline events · computed in ${escapeHtml(String(Math.round(run.wallMs)))} ms</p>
+${keyMetricsLine(run)}<p class="run-facts">seed ${escapeHtml(String(run.seed))} · ${escapeHtml(run.mode)} · ${(run.timeline ?? []).length} timeline events · computed in ${escapeHtml(String(Math.round(run.wallMs)))} ms</p>
 ${crash}${failedList}${chart}
 </article>`;
+}
+
+/** The few numbers an engineer reads first, above the chart; the table has the rest. */
+const KEY_METRICS = ['avgBitrateKbps', 'rebufferS', 'rebufferCount', 'startupDelayS', 'switchCount', 'qoeLinear', 'networkScore'];
+
+function keyMetricsLine(run: RunResult): string {
+  const parts = KEY_METRICS.filter((k) => typeof run.metrics?.[k] === 'number' && Number.isFinite(run.metrics[k])).map((k) => {
+    const col = metricColumn(k);
+    return `<span class="key-metric">${escapeHtml(col.label)} <b>${escapeHtml(col.format(run.metrics[k]))}</b>${col.unitLabel ? ` ${escapeHtml(col.unitLabel)}` : ''}</span>`;
+  });
+  return parts.length ? `<p class="key-metrics">${parts.join('')}</p>` : '';
 }
