@@ -51,7 +51,9 @@ export async function loadAbr(nameOrPath: string, baseDir: string = process.cwd(
     throw new AbrLoadError(`${file}: could not load the module: ${err instanceof Error ? err.message : String(err)}`);
   }
   const warn = opts.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
-  return toFactory(mod, file, warn);
+  const factory = toFactory(mod, file, warn);
+  if (getAbr(factory.name)) warn(`${file}: names itself "${factory.name}", like a built-in: results will show two "${factory.name}"`);
+  return factory;
 }
 
 /** Accepts an AbrFactory, a bare AbrAlgorithm, or a function (or class) returning an AbrAlgorithm. */
