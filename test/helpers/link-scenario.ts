@@ -117,7 +117,7 @@ export function eventsArb(durationMs: number, phaseNames: string[]): fc.Arbitrar
       .record({
         atMs: at,
         durationMs: fc.option(dur, { nil: null }),
-        factor: fc.double({ min: 0, max: 3, noNaN: true }),
+        factor: fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 3, noNaN: true })),
         bps: fc.integer({ min: 0, max: 20_000_000 }),
         useFactor: fc.boolean(),
         direction: selectorArb,

@@ -42,6 +42,14 @@ describe('capacity schedule', () => {
     expect(s.timeToDeliverMs(500, 1)).toBeCloseTo(2500 + 8 / (2 * MBPS) * 1000, 6);
   });
 
+  it('finds the earliest time when a whole period of the repeating tail is asked for', () => {
+    // Horizon at 3 s = trace position 3000: the tail repeats [0 for 1 s][1 Mbps 1 s][3 Mbps 1 s][0 for 1 s].
+    const s = compileCapacity(simpleScenario({ capacity: traceCap() }, [], 3000), 'down');
+    expect(s.horizonMs).toBe(3000);
+    expect(s.timeToDeliverMs(3000, (4 * MBPS) / 8)).toBeCloseTo(6000, 6);
+    expect(s.timeToDeliverMs(3000, (8 * MBPS) / 8)).toBeCloseTo(10_000, 6);
+  });
+
   it('gives 0 after a non-looping trace ends', () => {
     const s = compileCapacity(simpleScenario({ capacity: traceCap({ loop: false, offsetMs: 1000 }) }, [], 1000), 'down');
     expect(s.capacityBpsAt(500)).toBe(3 * MBPS);

@@ -38,10 +38,20 @@ describe('link direction packet path', () => {
   });
 
   it('uses the delay in force when the packet leaves the bottleneck, and keeps order without reorder', () => {
-    const sc = scenario([phase('slow', 0, { delayMs: 100 }), phase('fast', 1000, { delayMs: 10 })], [], 5000);
+    const at12 = { capacity: { kind: 'constant' as const, bps: 12 * MBPS } }; // 1 ms per 1500 B
+    const reorder = { ms: 0, distribution: 'uniform' as const, reorder: true };
+    const sc = scenario([phase('slow', 0, { ...at12, delayMs: 100, jitter: reorder }), phase('fast', 1000, { ...at12, delayMs: 10, jitter: reorder })], [], 5000);
     const link = buildLinkModel(sc);
-    const a = delivered(link.down.send({ id: 0, bytes: 100 }, 995))!;
-    const b = delivered(link.down.send({ id: 1, bytes: 100 }, 1001))!;
+    // Twenty packets at 990 ms leave at 991, ..., 1010 ms: the first nine with 100 ms, the rest with 10 ms.
+    const r = Array.from({ length: 20 }, (_, id) => delivered(link.down.send({ id, bytes: 1500 }, 990))!.deliveredAtMs);
+    expect(r[0]).toBeCloseTo(1091, 9);
+    expect(r[8]).toBeCloseTo(1099, 9);
+    expect(r[9]).toBeCloseTo(1010, 9);
+    expect(r[19]).toBeCloseTo(1020, 9);
+
+    const fifo = buildLinkModel(scenario([phase('slow', 0, { delayMs: 100 }), phase('fast', 1000, { delayMs: 10 })], [], 5000));
+    const a = delivered(fifo.down.send({ id: 0, bytes: 100 }, 995))!;
+    const b = delivered(fifo.down.send({ id: 1, bytes: 100 }, 1001))!;
     expect(a.deliveredAtMs).toBeGreaterThan(1095);
     // 1001 + 10 would overtake the first packet: held back to its delivery time.
     expect(b.deliveredAtMs).toBe(a.deliveredAtMs);
