@@ -73,6 +73,11 @@ export class SimulatedLinkDirection implements LinkDirection {
     return this.capacity.capacityBpsAt(tMs);
   }
 
+  /**
+   * The settings in force at tMs. In an outage capacityBps is 0 and inOutage true; lossRate stays the loss
+   * model's long-run rate (what the path loses when it is up). During a handover's outage the phase is the
+   * one being left; the target phase is reported from atMs + outageMs.
+   */
   stateAt(tMs: number): LinkState {
     const seg = this.segments[segmentIndexAt(this.compiled.timeline, tMs)];
     return {
@@ -98,6 +103,10 @@ export class SimulatedLinkDirection implements LinkDirection {
     return this.capacity.timeToDeliverMs(t0Ms, bytes);
   }
 
+  /**
+   * Sorted, unique times in [0, horizonMs) where a setting (phase, delay, jitter, loss, queue, outage) or the
+   * capacity changes, every trace step included. After the horizon only a looping trace still changes.
+   */
   changePointsMs(): number[] {
     if (!this.compiled.changePointsCache) this.compiled.changePointsCache = computeChangePoints(this.compiled);
     return this.compiled.changePointsCache.slice();
