@@ -6,7 +6,7 @@
 
 import type { AbrAlgorithm, AbrContext, LadderRung, ThroughputSample } from '../../algorithms/abr/types.ts';
 import type { LinkModel } from '../link/types.ts';
-import { mathisGoodputBps } from '../link/tcp.ts';
+import { tcpTransferEndMs } from '../link/tcp.ts';
 import type { MediaSpec } from '../scenario/types.ts';
 import type { TimelineEvent } from '../run/types.ts';
 
@@ -182,10 +182,6 @@ function clampQuality(q: number, rungCount: number): number {
 export function downloadFinishMs(link: LinkModel, requestMs: number, bytes: number, mssBytes: number): number {
   const rttMs = link.baseRttMsAt(requestMs);
   const firstByteMs = requestMs + rttMs;
-  const capacityDoneMs = link.down.timeToDeliverMs(firstByteMs, bytes);
   const lossRate = link.down.stateAt(firstByteMs).lossRate;
-  if (lossRate <= 0 || !Number.isFinite(capacityDoneMs)) return capacityDoneMs;
-  const goodputBps = mathisGoodputBps(mssBytes, Math.max(rttMs, 1), lossRate);
-  const lossLimitedMs = firstByteMs + (bytes * 8000) / goodputBps;
-  return Math.max(capacityDoneMs, lossLimitedMs);
+  return tcpTransferEndMs((t0, b) => link.down.timeToDeliverMs(t0, b), firstByteMs, bytes, mssBytes, Math.max(rttMs, 1), lossRate);
 }
