@@ -9,7 +9,8 @@ export type FfmpegSource = 'FFMPEG_PATH' | 'ffmpeg-static' | '@ffmpeg-installer/
 
 export type FfmpegLookup =
   | { path: string; source: FfmpegSource; tried: string[] }
-  | { missing: string; tried: string[] };
+  /** missing: why (for messages); fix: what the user can do. */
+  | { missing: string; fix: string; tried: string[] };
 
 export interface ResolveFfmpegOptions {
   env?: NodeJS.ProcessEnv;
@@ -35,7 +36,7 @@ export function resolveFfmpeg(opts: ResolveFfmpegOptions = {}): FfmpegLookup {
     // An explicit FFMPEG_PATH that does not work is an error, not a reason to fall back silently.
     tried.push(`FFMPEG_PATH=${fromEnv}`);
     if (isExecutableFile(fromEnv)) return { path: fromEnv, source: 'FFMPEG_PATH', tried };
-    return { missing: `FFMPEG_PATH=${fromEnv} is not an executable file; fix FFMPEG_PATH or unset it`, tried };
+    return { missing: `FFMPEG_PATH=${fromEnv} is not an executable file`, fix: 'fix FFMPEG_PATH or unset it', tried };
   }
 
   tried.push('ffmpeg-static');
@@ -59,7 +60,7 @@ export function resolveFfmpeg(opts: ResolveFfmpegOptions = {}): FfmpegLookup {
   tried.push('ffmpeg on PATH');
   const onPath = findOnPath('ffmpeg', env);
   if (onPath) return { path: onPath, source: 'PATH', tried };
-  return { missing: `ffmpeg not found (tried ${tried.join(', ')}): ${FFMPEG_FIX}`, tried };
+  return { missing: `ffmpeg not found (tried ${tried.join(', ')})`, fix: FFMPEG_FIX, tried };
 }
 
 function run(path: string, args: string[], timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,6 +1,9 @@
 // Runs a compiled tc plan on the wall clock: setup, each timed update at t0 + atMs, teardown at the end, on
 // stop(), on SIGINT/SIGTERM and on the first failing command (teardown always runs, errors are collected).
 import type { TcPlan, TcStep } from './tc-compiler.ts';
+
+/** What the runner needs of a plan (tc plans and throttle plans both have it). */
+export type StepPlan = Pick<TcPlan, 'setup' | 'updates' | 'teardown' | 'durationMs'>;
 import { formatArgv, runCommand, type CommandResult, type RunCommand } from './run-command.ts';
 
 export interface StepRecord {
@@ -100,7 +103,7 @@ async function runStep(step: TcStep, run: RunCommand, stopOnError: boolean): Pro
  * Runs plan.setup and resolves once the link is up (the caller then starts its programs in the
  * namespaces); the updates and the teardown follow on their own. A failing setup is torn down and thrown.
  */
-export async function startTcPlan(plan: TcPlan, opts: ApplyOptions = {}): Promise<TcPlanHandle> {
+export async function startTcPlan(plan: StepPlan, opts: ApplyOptions = {}): Promise<TcPlanHandle> {
   const run = opts.run ?? runCommand;
   const now = opts.now ?? (() => performance.now());
   const steps: StepRecord[] = [];
@@ -228,6 +231,6 @@ export async function startTcPlan(plan: TcPlan, opts: ApplyOptions = {}): Promis
 }
 
 /** Runs a whole plan to its end (or until stopped) and returns the summary; a setup failure throws. */
-export async function applyTcPlan(plan: TcPlan, opts: ApplyOptions = {}): Promise<ApplySummary> {
+export async function applyTcPlan(plan: StepPlan, opts: ApplyOptions = {}): Promise<ApplySummary> {
   return (await startTcPlan(plan, opts)).done;
 }
