@@ -147,6 +147,10 @@ export async function startTcPlan(plan: StepPlan, opts: ApplyOptions = {}): Prom
   const sleepUntil = (tMs: number) =>
     new Promise<void>((resolve) => {
       if (stopReason !== null) return resolve();
+      wake = () => {
+        wake = null;
+        resolve();
+      };
       const tick = () => {
         const left = tMs - (now() - t0);
         if (stopReason !== null || left <= 0) {
@@ -154,10 +158,6 @@ export async function startTcPlan(plan: StepPlan, opts: ApplyOptions = {}): Prom
           timer = null;
           resolve();
         } else timer = setTimeout(tick, Math.max(1, Math.floor(left)));
-      };
-      wake = () => {
-        wake = null;
-        resolve();
       };
       tick();
     });
