@@ -1,0 +1,584 @@
+// Scenario YAML -> validated Scenario (ms, bit/s, fractions). Two passes: zod checks the shape
+// (schema.ts), then this file converts units and checks meaning; every issue carries file:line path.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { z } from 'zod';
+import { didYouMean } from './did-you-mean.ts';
+import { describeValue, pathToString, ScenarioError, type ScenarioIssue } from './errors.ts';
+import { parseExpectations } from './expect.ts';
+import { DEFAULT_LADDER, DEFAULT_SEGMENT_MS, guessResolution, ladderMedia, loadSabreManifest, manifestMedia } from './media.ts';
+import { getPreset, PRESETS, type Preset } from './presets.ts';
+import {
+  FIELD_EXPECTS,
+  KNOWN_KEYS,
+  ScenarioSchema,
+  type RawCapacity,
+  type RawDirectionOverride,
+  type RawEvent,
+  type RawJitter,
+  type RawLoss,
+  type RawMedia,
+  type RawPhase,
+  type RawScenario,
+} from './schema.ts';
+import { loadTrace, traceMeanBps } from './traces.ts';
+import type {
+  CapacitySpec,
+  CapacityTrace,
+  DirectionSpec,
+  JitterSpec,
+  LossSpec,
+  MediaSpec,
+  Phase,
+  QueueSpec,
+  Scenario,
+  ScenarioEvent,
+} from './types.ts';
+import { parseDurationMs, parseFraction, parseQueue, parseRate, parseResolution, type Parsed } from './units.ts';
+
+export interface ParseOptions {
+  /** Known ABR names: others (that are not file paths) are errors with did-you-mean. */
+  abrNames?: readonly string[];
+  /** Folder that traces, manifests and algorithm files are relative to (default: the scenario's). */
+  baseDir?: string;
+}
+
+type Path = (string | number)[];
+
+const DEFAULT_QUEUE: QueueSpec = { limit: 200, unit: 'ms', discipline: 'droptail' };
+
+export function loadScenario(file: string, opts: ParseOptions = {}): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ScenarioError([{ file, line: null, path: '', message: `expected a readable scenario file, got ${code === 'ENOENT' ? 'no such file' : (code ?? String(err))}` }]);
+  }
+  return parseScenarioText(text, file, { baseDir: dirname(resolve(file)), ...opts });
+}
+
+export function parseScenarioText(text: string, file: string, opts: ParseOptions = {}): Scenario {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length) {
+    throw new ScenarioError(
+      doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line ?? null, path: '', message: `invalid YAML: ${e.message.split('\n')[0]}` })),
+    );
+  }
+  const data: unknown = doc.toJS();
+  const lineOf = (path: Path, keyOnly = false): number | null => locate(doc.contents as YamlNode | null, lineCounter, path, keyOnly);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ScenarioError([{ file, line: 1, path: '', message: `expected a map with at least duration and network, got ${describeValue(data)}` }]);
+  }
+  const shape = ScenarioSchema.safeParse(data, { reportInput: true });
+  if (!shape.success) {
+    throw new ScenarioError(zodIssues(shape.error.issues, []).map((i) => ({ file, line: lineOf(i.path, i.keyOnly), path: pathToString(i.path), message: i.message })));
+  }
+  const c = new Converter(file, opts.baseDir ?? dirname(resolve(file)), lineOf);
+  const scenario = c.scenario(shape.data, opts);
+  if (c.issues.length) throw new ScenarioError(c.issues);
+  return scenario!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// zod issues -> messages that say what was expected and what was found
+
+interface RawIssue {
+  path: Path;
+  message: string;
+  keyOnly?: boolean;
+}
+
+function zodIssues(issues: readonly z.core.$ZodIssue[], prefix: Path): RawIssue[] {
+  const out: RawIssue[] = [];
+  for (const i of issues) {
+    const path = [...prefix, ...(i.path as Path)];
+    const input = (i as { input?: unknown }).input;
+    switch (i.code) {
+      case 'unrecognized_keys':
+        for (const k of i.keys) out.push({ path: [...path, k], keyOnly: true, message: `unknown key${didYouMean(k, KNOWN_KEYS)}` });
+        break;
+      case 'invalid_union': {
+        const branches = (i.errors ?? []) as z.core.$ZodIssue[][];
+        // The branch of the input's own kind (a map for an object form) says what is really wrong.
+        const relevant = branches.filter((b) => !b.every((x) => x.code === 'invalid_type' && x.path.length === 0));
+        if (relevant.length) {
+          out.push(...zodIssues(relevant.sort((a, b) => a.length - b.length)[0], path));
+        } else if ('discriminator' in i && i.discriminator) {
+          const options = ((i as { options?: unknown[] }).options ?? []).map(String);
+          const got = (input as Record<string, unknown> | undefined)?.[i.discriminator as string];
+          out.push({ path, message: `expected one of ${options.join(', ')}, got ${describeValue(got)}${typeof got === 'string' ? didYouMean(got, options) : ''}` });
+        } else {
+          const field = [...path].reverse().find((p) => typeof p === 'string') as string | undefined;
+          out.push({ path, message: `expected ${FIELD_EXPECTS[field ?? ''] ?? 'a value of another form'}, got ${describeValue(input)}` });
+        }
+        break;
+      }
+      case 'invalid_type':
+        out.push({ path, message: input === undefined ? `missing (expected ${i.expected})` : `expected ${i.expected}, got ${describeValue(input)}` });
+        break;
+      case 'invalid_value': {
+        const values = i.values.map((v) => String(v));
+        out.push({ path, message: `expected one of ${values.join(', ')}, got ${describeValue(input)}${typeof input === 'string' ? didYouMean(input, values) : ''}` });
+        break;
+      }
+      case 'too_small':
+        out.push({ path, message: i.origin === 'array' ? `expected at least ${i.minimum} item(s), got ${describeValue(input)}` : `expected ${i.inclusive ? '>=' : '>'} ${i.minimum}, got ${describeValue(input)}` });
+        break;
+      default:
+        out.push({ path, message: `${i.message}, got ${describeValue(input)}` });
+    }
+  }
+  return out;
+}
+
+/** Line of the node at `path` (or of its key), or of the deepest ancestor that exists. */
+function locate(root: YamlNode | null, lc: LineCounter, path: Path, keyOnly: boolean): number | null {
+  const lineAt = (n: { range?: [number, number, number] | null } | null | undefined) => (n?.range ? lc.linePos(n.range[0]).line : null);
+  let node: unknown = root;
+  let line = lineAt(root as YamlNode);
+  for (let k = 0; k < path.length; k++) {
+    const seg = path[k];
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      line = lineAt(pair.key as YamlNode) ?? line;
+      if (keyOnly && k === path.length - 1) return line;
+      node = pair.value;
+      if (!isMap(node) && !isSeq(node)) line = lineAt(node as YamlNode) ?? line;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg];
+      if (!item) break;
+      node = item;
+      line = lineAt(item as YamlNode) ?? line;
+    } else break;
+  }
+  return line;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw (shape-checked) -> Scenario (SI units), collecting every issue
+
+class Converter {
+  readonly issues: ScenarioIssue[] = [];
+  private readonly traceCache = new Map<string, CapacityTrace>();
+  private readonly file: string;
+  private readonly baseDir: string;
+  private readonly lineOf: (path: Path, keyOnly?: boolean) => number | null;
+
+  constructor(file: string, baseDir: string, lineOf: (path: Path, keyOnly?: boolean) => number | null) {
+    this.file = file;
+    this.baseDir = baseDir;
+    this.lineOf = lineOf;
+  }
+
+  issue(path: Path, message: string): void {
+    this.issues.push({ file: this.file, line: this.lineOf(path), path: pathToString(path), message });
+  }
+
+  /** Converts with `parse`; on failure records "expected X, got Y" and returns undefined. */
+  val<T>(parse: (v: unknown) => Parsed<T>, value: unknown, path: Path): T | undefined {
+    const r = parse(value);
+    if (r.ok) return r.value;
+    this.issue(path, `expected ${r.expected}, got ${describeValue(value)}`);
+    return undefined;
+  }
+
+  scenario(raw: RawScenario, opts: ParseOptions): Scenario | undefined {
+    const durationMs = this.val(parseDurationMs, raw.duration, ['duration']);
+    if (durationMs !== undefined && durationMs <= 0) this.issue(['duration'], `expected a duration > 0, got ${describeValue(raw.duration)}`);
+    const duration = durationMs ?? 0;
+
+    const phasesRaw = raw.network.map((p, i) => this.phase(p, i));
+    const converted = (raw.events ?? []).map((e, i) => ({ event: this.event(e, i, duration), index: i }));
+    const events = converted.map((c) => c.event).filter((e): e is ScenarioEvent => e !== undefined);
+    const network = this.orderPhases(phasesRaw, converted, raw.network, duration);
+    const media = this.media(raw.media, duration);
+    const algorithms = this.algorithms(raw, opts);
+
+    const { expectations, issues } = parseExpectations(
+      (raw.expect ?? {}) as Record<string, unknown>,
+      algorithms.abr.map((a, i) => (raw.algorithms && typeof raw.algorithms.abr !== 'string' ? (raw.algorithms.abr?.[i] ?? a) : a)),
+      (p) => `${this.file}:${this.lineOf(['expect', ...p]) ?? '?'}`,
+    );
+    for (const i of issues) this.issue(['expect', ...i.path], i.message);
+
+    if (this.issues.length) return undefined;
+    return {
+      file: this.file,
+      name: raw.name ?? basename(this.file, extname(this.file)),
+      description: raw.description ?? '',
+      durationMs: duration,
+      seed: raw.seed ?? 1,
+      mode: raw.mode ?? 'sim',
+      link: raw.link ?? 'auto',
+      network,
+      events: events.sort((a, b) => a.atMs - b.atMs),
+      media: media!,
+      algorithms,
+      expect: expectations,
+    };
+  }
+
+  // --- network -------------------------------------------------------------------------------
+
+  private phase(raw: RawPhase, i: number): Phase | undefined {
+    const path: Path = ['network', i];
+    let preset: Preset | undefined;
+    if (raw.preset !== undefined) {
+      preset = getPreset(raw.preset);
+      if (!preset) {
+        this.issue([...path, 'preset'], `expected one of ${PRESETS.map((p) => p.name).join(', ')}, got ${describeValue(raw.preset)}${didYouMean(raw.preset, PRESETS.map((p) => p.name))}`);
+        return undefined;
+      }
+    }
+    if (raw.rtt !== undefined && raw.delay !== undefined) this.issue([...path, 'delay'], 'expected either rtt or delay (one-way), got both');
+    const atMs = raw.at === undefined ? null : this.val(parseDurationMs, raw.at, [...path, 'at']);
+    if (atMs === undefined) return undefined;
+    const down = this.direction('down', raw, raw.downlink, preset, path);
+    const up = this.direction('up', raw, raw.uplink, preset, path);
+    if (!down || !up) return undefined;
+    return { name: raw.name ?? (preset ? preset.name : `phase-${i}`), atMs, preset: preset?.name ?? null, down, up };
+  }
+
+  private direction(dir: 'down' | 'up', phase: RawPhase, over: RawDirectionOverride | undefined, preset: Preset | undefined, path: Path): DirectionSpec | undefined {
+    const overPath: Path = [...path, dir === 'down' ? 'downlink' : 'uplink'];
+    const p = preset?.[dir];
+
+    let capacity: CapacitySpec | undefined;
+    if (over?.capacity !== undefined) capacity = this.capacity(over.capacity, [...overPath, 'capacity']);
+    else if (phase[dir] !== undefined) capacity = this.capacity(phase[dir], [...path, dir]);
+    else if (p) capacity = { kind: 'constant', bps: p.bps };
+    else {
+      this.issue(path, `missing ${dir} capacity: give "${dir}: 5Mbps" (or a trace), or a preset`);
+      return undefined;
+    }
+
+    let delayMs: number | undefined;
+    if (over?.delay !== undefined) delayMs = this.val(parseDurationMs, over.delay, [...overPath, 'delay']);
+    else if (phase.delay !== undefined) delayMs = this.val(parseDurationMs, phase.delay, [...path, 'delay']);
+    else if (phase.rtt !== undefined) {
+      const rtt = this.val(parseDurationMs, phase.rtt, [...path, 'rtt']);
+      delayMs = rtt === undefined ? undefined : rtt / 2;
+    } else delayMs = p?.delayMs ?? 0;
+
+    const jitter =
+      over?.jitter !== undefined
+        ? this.jitter(over.jitter, [...overPath, 'jitter'])
+        : phase.jitter !== undefined
+          ? this.jitter(phase.jitter, [...path, 'jitter'])
+          : ({ ms: p?.jitterMs ?? 0, distribution: 'normal', reorder: false } satisfies JitterSpec);
+    const loss =
+      over?.loss !== undefined
+        ? this.loss(over.loss, [...overPath, 'loss'])
+        : phase.loss !== undefined
+          ? this.loss(phase.loss, [...path, 'loss'])
+          : p && p.lossRate > 0
+            ? ({ model: 'bernoulli', rate: p.lossRate } satisfies LossSpec)
+            : ({ model: 'none' } satisfies LossSpec);
+    const queueRaw = over?.queue ?? phase.queue;
+    const queuePath: Path = over?.queue !== undefined ? [...overPath, 'queue'] : [...path, 'queue'];
+    const queueLimit = queueRaw !== undefined ? this.val(parseQueue, queueRaw, queuePath) : (preset?.queue ?? DEFAULT_QUEUE);
+    if (!capacity || delayMs === undefined || !jitter || !loss || !queueLimit) return undefined;
+    return { capacity, delayMs, jitter, loss, queue: { limit: queueLimit.limit, unit: queueLimit.unit, discipline: 'droptail' } };
+  }
+
+  private capacity(raw: RawCapacity, path: Path): CapacitySpec | undefined {
+    if (typeof raw !== 'object') {
+      const bps = this.val(parseRate, raw, path);
+      return bps === undefined ? undefined : { kind: 'constant', bps };
+    }
+    const file = isAbsolute(raw.trace) ? raw.trace : resolve(this.baseDir, raw.trace);
+    const key = `${file}|${raw.format ?? ''}`;
+    let trace = this.traceCache.get(key);
+    if (!trace) {
+      try {
+        trace = loadTrace(file, raw.format);
+      } catch (err) {
+        const msg = err instanceof ScenarioError ? err.issues.map((i) => `${i.line ? `${i.file}:${i.line}` : i.file}${i.path ? ` ${i.path}` : ''}: ${i.message}`).join('; ') : String(err);
+        this.issue([...path, 'trace'], `trace ${raw.trace}: ${msg}`);
+        return undefined;
+      }
+      if (traceMeanBps(trace) <= 0) {
+        this.issue([...path, 'trace'], `expected a trace with some capacity, got ${raw.trace} with none`);
+        return undefined;
+      }
+      this.traceCache.set(key, trace);
+    }
+    const offsetMs = raw.offset === undefined ? 0 : this.val(parseDurationMs, raw.offset, [...path, 'offset']);
+    if (offsetMs === undefined) return undefined;
+    return { kind: 'trace', trace, scale: raw.scale ?? 1, offsetMs, loop: raw.loop ?? true };
+  }
+
+  private jitter(raw: RawJitter, path: Path): JitterSpec | undefined {
+    if (typeof raw !== 'object') {
+      const ms = this.val(parseDurationMs, raw, path);
+      return ms === undefined ? undefined : { ms, distribution: 'normal', reorder: false };
+    }
+    const ms = this.val(parseDurationMs, raw.ms, [...path, 'ms']);
+    return ms === undefined ? undefined : { ms, distribution: raw.distribution ?? 'normal', reorder: raw.reorder ?? false };
+  }
+
+  private loss(raw: RawLoss, path: Path): LossSpec | undefined {
+    if (typeof raw !== 'object') {
+      const rate = this.val(parseFraction, raw, path);
+      if (rate === undefined) return undefined;
+      return rate === 0 ? { model: 'none' } : { model: 'bernoulli', rate };
+    }
+    if (raw.model === 'none') return { model: 'none' };
+    if (raw.model === 'bernoulli') {
+      const rate = this.val(parseFraction, raw.rate, [...path, 'rate']);
+      return rate === undefined ? undefined : { model: 'bernoulli', rate };
+    }
+    const lossGood = raw.lossGood === undefined ? 0 : this.val(parseFraction, raw.lossGood, [...path, 'lossGood']);
+    const lossBad = raw.lossBad === undefined ? 1 : this.val(parseFraction, raw.lossBad, [...path, 'lossBad']);
+    if (lossGood === undefined || lossBad === undefined) return undefined;
+    if (raw.rate !== undefined || raw.burst !== undefined) {
+      // Mean loss and mean burst length: with lossBad 100% and lossGood 0, the mean burst is 1/r
+      // packets and the stationary loss p/(p+r); solve for p and r.
+      if (raw.p !== undefined || raw.r !== undefined) {
+        this.issue(path, 'expected either p and r, or rate and burst, got both forms');
+        return undefined;
+      }
+      if (raw.rate === undefined || raw.burst === undefined) {
+        this.issue(path, `expected both rate and burst, got only ${raw.rate === undefined ? 'burst' : 'rate'}`);
+        return undefined;
+      }
+      const rate = this.val(parseFraction, raw.rate, [...path, 'rate']);
+      if (rate === undefined) return undefined;
+      if (!(raw.burst >= 1)) {
+        this.issue([...path, 'burst'], `expected a mean burst length >= 1 packet, got ${raw.burst}`);
+        return undefined;
+      }
+      if (rate >= 1) {
+        this.issue([...path, 'rate'], `expected a loss rate below 100% for a bursty model, got ${describeValue(raw.rate)}`);
+        return undefined;
+      }
+      const r = 1 / raw.burst;
+      return { model: 'gilbert-elliott', p: (rate * r) / (1 - rate), r, lossGood: 0, lossBad: 1 };
+    }
+    const p = raw.p === undefined ? undefined : this.val(parseFraction, raw.p, [...path, 'p']);
+    const r = raw.r === undefined ? undefined : this.val(parseFraction, raw.r, [...path, 'r']);
+    if (raw.p === undefined || raw.r === undefined) {
+      this.issue(path, `expected p and r (or rate and burst), got ${raw.p === undefined ? 'no p' : 'no r'}`);
+      return undefined;
+    }
+    if (p === undefined || r === undefined) return undefined;
+    if (r === 0) {
+      this.issue([...path, 'r'], 'expected r > 0 (with r = 0 the bad state never ends), got 0');
+      return undefined;
+    }
+    return { model: 'gilbert-elliott', p, r, lossGood, lossBad };
+  }
+
+  // --- events ------------------------------------------------------------------------------------
+
+  private event(raw: RawEvent, i: number, durationMs: number): ScenarioEvent | undefined {
+    const path: Path = ['events', i];
+    const atMs = this.val(parseDurationMs, raw.at, [...path, 'at']);
+    if (atMs === undefined) return undefined;
+    if (atMs >= durationMs && durationMs > 0) {
+      this.issue([...path, 'at'], `expected a time before the scenario's end (${durationMs / 1000} s), got ${describeValue(raw.at)}`);
+      return undefined;
+    }
+    const dur = (v: unknown, key: string) => this.val(parseDurationMs, v, [...path, key]);
+    switch (raw.type) {
+      case 'handover': {
+        const outageMs = raw.outage === undefined ? 0 : dur(raw.outage, 'outage');
+        if (outageMs === undefined) return undefined;
+        return { type: 'handover', atMs, to: raw.to, outageMs, addressChange: raw.addressChange ?? true };
+      }
+      case 'outage': {
+        const durationMs2 = dur(raw.duration, 'duration');
+        return durationMs2 === undefined ? undefined : { type: 'outage', atMs, durationMs: durationMs2, direction: raw.direction ?? 'both' };
+      }
+      case 'lossBurst': {
+        const d = dur(raw.duration, 'duration');
+        const rate = this.val(parseFraction, raw.loss, [...path, 'loss']);
+        return d === undefined || rate === undefined ? undefined : { type: 'lossBurst', atMs, durationMs: d, rate, direction: raw.direction ?? 'both' };
+      }
+      case 'capacityStep': {
+        if ((raw.factor === undefined) === (raw.rate === undefined)) {
+          this.issue(path, `expected exactly one of factor (x0.5) and rate ("1Mbps"), got ${raw.factor === undefined ? 'neither' : 'both'}`);
+          return undefined;
+        }
+        const d = raw.duration === undefined ? null : dur(raw.duration, 'duration');
+        const bps = raw.rate === undefined ? null : this.val(parseRate, raw.rate, [...path, 'rate']);
+        if (d === undefined || bps === undefined) return undefined;
+        return { type: 'capacityStep', atMs, durationMs: d, factor: raw.factor ?? null, bps, direction: raw.direction ?? 'both' };
+      }
+    }
+  }
+
+  /** Sorts phases by effective start and checks handover targets against phase starts. */
+  private orderPhases(
+    phases: (Phase | undefined)[],
+    events: { event: ScenarioEvent | undefined; index: number }[],
+    raw: RawPhase[],
+    durationMs: number,
+  ): Phase[] {
+    const names = new Map<string, number>();
+    phases.forEach((p, i) => {
+      if (!p) return;
+      if (names.has(p.name)) {
+        if (raw[i].name === undefined) p.name = `${p.name}-${i}`;
+        else this.issue(['network', i, 'name'], `expected a unique phase name, got "${p.name}" again (also network[${names.get(p.name)}])`);
+      }
+      names.set(p.name, i);
+    });
+    const starts = new Map<number, number>();
+    events.forEach(({ event: e, index }) => {
+      if (e?.type !== 'handover') return;
+      const target = names.get(e.to);
+      const evPath: Path = ['events', index];
+      if (target === undefined) {
+        this.issue([...evPath, 'to'], `expected the name of a phase in network, got "${e.to}"${didYouMean(e.to, names.keys())}`);
+        return;
+      }
+      const p = phases[target]!;
+      if (p.atMs !== null && p.atMs !== e.atMs) {
+        this.issue([...evPath, 'at'], `phase "${p.name}" starts at ${p.atMs / 1000} s but the handover to it is at ${e.atMs / 1000} s: drop the phase's "at" or make them equal`);
+      }
+      if (starts.has(target) && p.atMs === null) this.issue([...evPath, 'to'], `phase "${p.name}" without "at" is already the target of another handover; give each its own phase`);
+      starts.set(target, e.atMs);
+    });
+    phases.forEach((p, i) => {
+      if (p && p.atMs === null && !starts.has(i)) this.issue(['network', i], `phase "${p.name}" has no "at" and no handover leads to it: give it "at" or a handover event`);
+      if (p && p.atMs !== null && durationMs > 0 && p.atMs >= durationMs) this.issue(['network', i, 'at'], `expected a start before the scenario's end (${durationMs / 1000} s), got ${p.atMs / 1000} s`);
+    });
+    const effective = phases
+      .map((p, i) => ({ p, i, t: p ? (p.atMs ?? starts.get(i) ?? Infinity) : Infinity }))
+      .filter((x) => x.p)
+      .sort((a, b) => a.t - b.t || a.i - b.i);
+    if (effective.length && effective[0].t !== 0 && this.issues.length === 0) {
+      this.issue(['network', effective[0].i, 'at'], `expected the first phase to start at 0s, got ${effective[0].t / 1000} s`);
+    }
+    return effective.map((x) => x.p!);
+  }
+
+  // --- media and algorithms --------------------------------------------------------------------
+
+  private media(raw: RawMedia | undefined, durationMs: number): MediaSpec | undefined {
+    const m = raw ?? {};
+    const path: Path = ['media'];
+    const bufferMaxMs = m.buffer === undefined ? undefined : this.val(parseDurationMs, m.buffer, [...path, 'buffer']);
+    const startupBufferMs = m.startup === undefined ? undefined : this.val(parseDurationMs, m.startup, [...path, 'startup']);
+    if ((m.buffer !== undefined && bufferMaxMs === undefined) || (m.startup !== undefined && startupBufferMs === undefined)) return undefined;
+
+    let media: MediaSpec;
+    if (m.manifest !== undefined) {
+      for (const k of ['ladder', 'segment', 'length'] as const) {
+        if (m[k] !== undefined) this.issue([...path, k], `a manifest sets the ladder and segments: remove "${k}"`);
+      }
+      const file = isAbsolute(m.manifest) ? m.manifest : resolve(this.baseDir, m.manifest);
+      try {
+        media = manifestMedia(file, loadSabreManifest(file), { bufferMaxMs, startupBufferMs, segmentCount: m.segments });
+      } catch (err) {
+        this.issue([...path, 'manifest'], err instanceof ScenarioError ? err.message : String(err));
+        return undefined;
+      }
+    } else {
+      const segmentDurationMs = m.segment === undefined ? DEFAULT_SEGMENT_MS : this.val(parseDurationMs, m.segment, [...path, 'segment']);
+      if (segmentDurationMs === undefined) return undefined;
+      if (segmentDurationMs <= 0) {
+        this.issue([...path, 'segment'], `expected a segment duration > 0, got ${describeValue(m.segment)}`);
+        return undefined;
+      }
+      if (m.length !== undefined && m.segments !== undefined) this.issue([...path, 'segments'], 'expected either length or segments, got both');
+      const lengthMs = m.segments !== undefined ? m.segments * segmentDurationMs : m.length === undefined ? durationMs : this.val(parseDurationMs, m.length, [...path, 'length']);
+      if (lengthMs === undefined) return undefined;
+      const rungs = m.ladder
+        ? m.ladder.map((r, i) => {
+            const rp: Path = [...path, 'ladder', i];
+            const bitrateBps = this.val(parseRate, r.bitrate, [...rp, 'bitrate']) ?? 1;
+            const res = r.resolution === undefined ? guessResolution(bitrateBps) : (this.val(parseResolution, r.resolution, [...rp, 'resolution']) ?? { width: 0, height: 0 });
+            return { bitrateBps, ...res, fps: r.fps ?? 30 };
+          })
+        : DEFAULT_LADDER;
+      media = ladderMedia({ rungs, segmentDurationMs, lengthMs: Math.max(lengthMs, segmentDurationMs), bufferMaxMs, startupBufferMs });
+    }
+    if (media.segmentDurationMs > media.bufferMaxMs) this.issue([...path, 'buffer'], `expected a buffer of at least one segment (${media.segmentDurationMs / 1000} s), got ${media.bufferMaxMs / 1000} s`);
+    if (media.startupBufferMs > media.bufferMaxMs) this.issue([...path, 'startup'], `expected a startup buffer no larger than the buffer (${media.bufferMaxMs / 1000} s), got ${media.startupBufferMs / 1000} s`);
+    return media;
+  }
+
+  private algorithms(raw: RawScenario, opts: ParseOptions): Scenario['algorithms'] {
+    const list = (v: string | string[] | undefined) => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
+    const abrRaw = list(raw.algorithms?.abr);
+    const abr = (abrRaw.length ? abrRaw : ['throughput']).map((name, i) => {
+      const path: Path = typeof raw.algorithms?.abr === 'string' ? ['algorithms', 'abr'] : ['algorithms', 'abr', i];
+      if (looksLikePath(name)) {
+        const file = isAbsolute(name) ? name : resolve(this.baseDir, name);
+        if (!existsSync(file)) this.issue(path, `expected an algorithm file, got "${name}" (no such file: ${file})`);
+        return file;
+      }
+      if (opts.abrNames && !opts.abrNames.includes(name)) {
+        this.issue(path, `expected one of ${opts.abrNames.join(', ')} or a file (./my-abr.ts), got "${name}"${didYouMean(name, opts.abrNames)}`);
+      }
+      return name;
+    });
+    return { abr, bwe: list(raw.algorithms?.bwe), iceRestart: list(raw.algorithms?.iceRestart) };
+  }
+}
+
+export function looksLikePath(name: string): boolean {
+  return /^(\.{1,2}\/|\/)/.test(name) || /\.(ts|mts|js|mjs)$/.test(name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// `netqoe run --trace FILE [--manifest FILE]`: a scenario without YAML
+
+export interface QuickScenarioOptions {
+  traceFile: string;
+  manifestFile?: string;
+  abr: string[];
+  seed?: number;
+  /** Default: the Sabre trace's mean latency, else 40 ms. */
+  rttMs?: number;
+  /** Default: the video's length plus 60 s of slack with a manifest, else one pass of the trace. */
+  durationMs?: number;
+}
+
+export function quickScenario(o: QuickScenarioOptions): Scenario {
+  const trace = loadTrace(o.traceFile);
+  const manifest = o.manifestFile ? loadSabreManifest(o.manifestFile) : undefined;
+  const rttMs = o.rttMs ?? (trace.latencyMs?.length ? trace.latencyMs.reduce((a, b) => a + b, 0) / trace.latencyMs.length : 40);
+  const videoMs = manifest ? manifest.segmentDurationMs * manifest.segmentSizesBits.length : undefined;
+  const durationMs = o.durationMs ?? (videoMs !== undefined ? videoMs + 60_000 : Math.max(60_000, trace.periodMs));
+  const media = manifest
+    ? manifestMedia(o.manifestFile!, manifest, {})
+    : ladderMedia({ rungs: DEFAULT_LADDER, segmentDurationMs: DEFAULT_SEGMENT_MS, lengthMs: durationMs });
+  const dir = (capacity: CapacitySpec): DirectionSpec => ({
+    capacity,
+    delayMs: rttMs / 2,
+    jitter: { ms: 0, distribution: 'normal', reorder: false },
+    loss: { model: 'none' },
+    queue: { ...DEFAULT_QUEUE },
+  });
+  return {
+    file: o.traceFile,
+    name: basename(o.traceFile),
+    description: `trace ${basename(o.traceFile)}${o.manifestFile ? ` with manifest ${basename(o.manifestFile)}` : ''}`,
+    durationMs,
+    seed: o.seed ?? 1,
+    mode: 'sim',
+    link: 'auto',
+    network: [
+      {
+        name: 'trace',
+        atMs: 0,
+        preset: null,
+        down: dir({ kind: 'trace', trace, scale: 1, offsetMs: 0, loop: true }),
+        // The uplink carries only requests: give it the trace's mean so it never limits them.
+        up: dir({ kind: 'constant', bps: Math.max(1e6, traceMeanBps(trace)) }),
+      },
+    ],
+    events: [],
+    media,
+    algorithms: { abr: o.abr, bwe: [], iceRestart: [] },
+    expect: [],
+  };
+}

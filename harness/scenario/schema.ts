@@ -1,0 +1,142 @@
+// The shape of a scenario file, checked with zod before any unit is converted (parse.ts converts).
+// Strict objects everywhere: an unknown key is an error, with a did-you-mean from every key we know.
+
+import { z } from 'zod';
+
+/** Every key any object in the format accepts: the pool did-you-mean draws from. */
+export const KNOWN_KEYS = new Set<string>();
+
+function obj<T extends z.ZodRawShape>(shape: T) {
+  for (const k of Object.keys(shape)) KNOWN_KEYS.add(k);
+  return z.strictObject(shape);
+}
+
+/** A value with a unit ("5Mbps", "40ms", "0.5%") or a plain number; converted in parse.ts. */
+const Scalar = z.union([z.string(), z.number()]);
+
+export const TraceRefSchema = obj({
+  trace: z.string(),
+  format: z.enum(['mahimahi', 'sabre', 'csv']).optional(),
+  scale: z.number().positive().optional(),
+  offset: Scalar.optional(),
+  loop: z.boolean().optional(),
+});
+const Capacity = z.union([Scalar, TraceRefSchema]);
+
+const JitterObject = obj({
+  ms: Scalar,
+  distribution: z.enum(['uniform', 'normal', 'pareto']).optional(),
+  reorder: z.boolean().optional(),
+});
+const Jitter = z.union([Scalar, JitterObject]);
+
+const LossObject = z.discriminatedUnion('model', [
+  obj({ model: z.literal('none') }),
+  obj({ model: z.literal('bernoulli'), rate: Scalar }),
+  obj({
+    model: z.literal('gilbert-elliott'),
+    p: Scalar.optional(),
+    r: Scalar.optional(),
+    lossGood: Scalar.optional(),
+    lossBad: Scalar.optional(),
+    rate: Scalar.optional(),
+    burst: z.number().optional(),
+  }),
+]);
+const Loss = z.union([Scalar, LossObject]);
+
+const DirectionOverride = obj({
+  capacity: Capacity.optional(),
+  delay: Scalar.optional(),
+  jitter: Jitter.optional(),
+  loss: Loss.optional(),
+  queue: Scalar.optional(),
+});
+
+export const PhaseSchema = obj({
+  name: z.string().optional(),
+  at: Scalar.optional(),
+  preset: z.string().optional(),
+  down: Capacity.optional(),
+  up: Capacity.optional(),
+  rtt: Scalar.optional(),
+  delay: Scalar.optional(),
+  jitter: Jitter.optional(),
+  loss: Loss.optional(),
+  queue: Scalar.optional(),
+  downlink: DirectionOverride.optional(),
+  uplink: DirectionOverride.optional(),
+});
+
+const DirectionSel = z.enum(['both', 'down', 'up']).optional();
+
+export const EventSchema = z.discriminatedUnion('type', [
+  obj({ type: z.literal('handover'), at: Scalar, to: z.string(), outage: Scalar.optional(), addressChange: z.boolean().optional() }),
+  obj({ type: z.literal('outage'), at: Scalar, duration: Scalar, direction: DirectionSel }),
+  obj({ type: z.literal('lossBurst'), at: Scalar, duration: Scalar, loss: Scalar, direction: DirectionSel }),
+  obj({
+    type: z.literal('capacityStep'),
+    at: Scalar,
+    duration: Scalar.optional(),
+    factor: z.number().nonnegative().optional(),
+    rate: Scalar.optional(),
+    direction: DirectionSel,
+  }),
+]);
+
+const RungSchema = obj({ bitrate: Scalar, resolution: z.string().optional(), fps: z.number().positive().optional() });
+
+export const MediaSchema = obj({
+  segment: Scalar.optional(),
+  length: Scalar.optional(),
+  segments: z.number().int().positive().optional(),
+  buffer: Scalar.optional(),
+  startup: Scalar.optional(),
+  ladder: z.array(RungSchema).min(1).optional(),
+  manifest: z.string().optional(),
+});
+
+const NameList = z.union([z.string(), z.array(z.string())]);
+
+export const AlgorithmsSchema = obj({
+  abr: NameList.optional(),
+  bwe: NameList.optional(),
+  iceRestart: NameList.optional(),
+});
+
+const ExpectValue = z.union([z.string(), z.number()]);
+
+export const ScenarioSchema = obj({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  duration: Scalar,
+  seed: z.number().int().nonnegative().optional(),
+  mode: z.enum(['sim', 'live']).optional(),
+  link: z.enum(['relay', 'netem', 'auto']).optional(),
+  network: z.array(PhaseSchema).min(1),
+  events: z.array(EventSchema).optional(),
+  media: MediaSchema.optional(),
+  algorithms: AlgorithmsSchema.optional(),
+  expect: z.record(z.string(), z.union([ExpectValue, z.record(z.string(), ExpectValue)])).optional(),
+});
+
+export type RawScenario = z.infer<typeof ScenarioSchema>;
+export type RawPhase = z.infer<typeof PhaseSchema>;
+export type RawEvent = z.infer<typeof EventSchema>;
+export type RawCapacity = z.infer<typeof Capacity>;
+export type RawJitter = z.infer<typeof Jitter>;
+export type RawLoss = z.infer<typeof Loss>;
+export type RawDirectionOverride = z.infer<typeof DirectionOverride>;
+export type RawMedia = z.infer<typeof MediaSchema>;
+
+/** What a scalar-or-object field expects, for messages when neither form matched. */
+export const FIELD_EXPECTS: Record<string, string> = {
+  down: 'a rate like "5Mbps" or a trace {trace: file, format, scale, offset, loop}',
+  up: 'a rate like "5Mbps" or a trace {trace: file, format, scale, offset, loop}',
+  capacity: 'a rate like "5Mbps" or a trace {trace: file, format, scale, offset, loop}',
+  jitter: 'a duration like "5ms" or {ms, distribution, reorder}',
+  loss: 'a percentage like "0.5%" or a loss model {model: bernoulli|gilbert-elliott, ...}',
+  abr: 'an algorithm name or a list of them',
+  bwe: 'an estimator name or a list of them',
+  iceRestart: 'a policy name or a list of them',
+};
