@@ -5,6 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { currentNodeIsEnough, ensureNodeBinDir, projectRoot } from '../scripts/node-runtime.mjs';
 
+// `netqoe list scenarios | head`: a closed pipe ends the output quietly, as in any Unix tool.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 if (currentNodeIsEnough()) {
   const { main } = await import('../harness/cli/main.ts');
   process.exitCode = await main(process.argv.slice(2));

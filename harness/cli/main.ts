@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXIT_BAD_INPUT, EXIT_CRASHED, isUserInputError } from './exit-codes.ts';
 import { createLogger } from './logger.ts';
 import { netqoeVersion } from './project.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { listCommand } from './commands/list.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
@@ -65,6 +66,13 @@ export async function main(argv: string[]): Promise<number> {
     .description('list scenarios, algorithms or presets')
     .action((what: string) => {
       exitCode = listCommand(what);
+    });
+  program
+    .command('doctor')
+    .description('check what works here: link backends (relay, netem), namespaces, Chromium, ffmpeg, libvmaf')
+    .option('--json', 'print the probe results as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      exitCode = await doctorCommand(opts);
     });
   program
     .command('report <results>')
