@@ -41,7 +41,7 @@ export function bundleClient(dir: string, entry: string): string {
     if (done.has(file)) return;
     if (visiting.has(file)) throw new Error(`client import cycle through ${file}`);
     visiting.add(file);
-    const js = stripTypeScriptTypes(readFileSync(join(dir, file), 'utf8'), { mode: 'strip' });
+    const js = stripTypes(readFileSync(join(dir, file), 'utf8'));
     const deps: string[] = [];
     const body = js.replace(SIBLING_IMPORT, (_m, names: string, dep: string) => {
       if (/\bas\b/.test(names)) throw new Error(`${file}: renamed imports are not supported by the report bundler`);
@@ -58,6 +58,23 @@ export function bundleClient(dir: string, entry: string): string {
   assertNoDuplicateNames(ordered);
   const parts = ordered.map(({ file, js }) => `// --- ${file}\n${js.trim()}\n`);
   return `(function () {\n'use strict';\n${parts.join('\n')}})();\n//# sourceURL=netqoe-report-client.js\n`;
+}
+
+/**
+ * Node's stripTypeScriptTypes warns "experimental" on first use; a report build must print nothing
+ * (the CLI's stderr is for the user's problems), so that one warning is muted around the call.
+ */
+function stripTypes(source: string): string {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (String(warning).includes('stripTypeScriptTypes')) return;
+    (emitWarning as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return stripTypeScriptTypes(source, { mode: 'strip' });
+  } finally {
+    process.emitWarning = emitWarning;
+  }
 }
 
 /** Concatenation shares one scope: two files declaring the same top-level name would clash at run time. */

@@ -1,0 +1,131 @@
+// The `netqoe` command as a user runs it: files written, summary, exit codes 0/1/2/3.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ResultsFile } from '../../harness/run/types.ts';
+import { RESULTS_SCHEMA_VERSION } from '../../harness/run/types.ts';
+import { runCli, tempDir } from '../helpers/run-cli.ts';
+
+const readResults = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ResultsFile;
+
+describe('netqoe run', () => {
+  it('runs the README main job: six algorithms on the handover scenario, all files written, exit 0', () => {
+    const out = tempDir();
+    const r = runCli(['run', 'scenarios/wifi-to-4g-handover.yaml', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const results = readResults(out);
+    expect(results.schemaVersion).toBe(RESULTS_SCHEMA_VERSION);
+    expect(results.runs.map((x) => x.algorithms.abr)).toEqual(['throughput', 'bola', 'bba', 'robust-mpc', 'seed-dash', 'seed-netflix']);
+    for (const run of results.runs) {
+      expect(run.status).toBe('ok');
+      for (const k of ['avgBitrateKbps', 'rebufferRatio', 'rebufferS', 'rebufferCount', 'startupDelayS', 'switchCount', 'qoeLinear', 'networkScore']) {
+        expect(run.metrics[k], `${run.algorithms.abr} ${k}`).toBeTypeOf('number');
+      }
+      expect(run.expectations.length).toBeGreaterThan(0);
+      expect(run.timeline.some((e) => e.kind === 'segment')).toBe(true);
+      expect(run.timeline.some((e) => e.kind === 'network' && e.type === 'handover')).toBe(true);
+    }
+    expect(existsSync(join(out, 'index.html'))).toBe(true);
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('<testsuite');
+    // The summary table names every algorithm.
+    for (const a of ['throughput', 'bola', 'bba', 'robust-mpc', 'seed-dash', 'seed-netflix']) expect(r.stdout).toContain(a);
+  });
+
+  it('exits 1 when an expectation fails (the CI gate), and says which', () => {
+    const out = tempDir();
+    const r = runCli(['run', 'scenarios/step-down-up.yaml', '--abr', './test/fixtures/greedy-abr.ts', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/greedy: expected rebufferRatio < 2%, got [\d.]+ \(.*step-down-up\.yaml:\d+\)/);
+    const run = readResults(out).runs[0];
+    expect(run.expectations.find((e) => e.metric === 'rebufferRatio')?.pass).toBe(false);
+  });
+
+  it('exits 3 when a run crashes, and still writes the other runs', () => {
+    const out = tempDir();
+    const r = runCli(['run', 'scenarios/step-down-up.yaml', '--abr', 'bba,./test/fixtures/crashing-abr.ts,bola', '--out', out]);
+    expect(r.code).toBe(3);
+    const runs = readResults(out).runs;
+    expect(runs.map((x) => x.status)).toEqual(['ok', 'crashed', 'ok']);
+    expect(runs[1].error).toContain('deliberate failure at segment 2');
+    expect(runs[0].metrics.avgBitrateKbps).toBeGreaterThan(0);
+    expect(r.stdout).toContain('CRASHED');
+  });
+
+  it('exits 2 on bad input, naming file, line and field, before running anything', () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, ['name: bad', 'duration: 60s', 'network:', '  - at: 0s', '    down: 5Mbps', '    up: 1Mbps', '    dalay: 20ms', ''].join('\n'));
+    const r = runCli(['run', file, '--out', join(dir, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:7 network[0].dalay: unknown key (did you mean "delay"?)`);
+    expect(existsSync(join(dir, 'out', 'results.json'))).toBe(false);
+  });
+
+  it('exits 2 on an unknown algorithm with did-you-mean, and on a bad flag', () => {
+    const r = runCli(['run', 'scenarios/step-down-up.yaml', '--abr', 'robustmpc', '--out', tempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/robustmpc.*did you mean "robust-mpc"/);
+    const f = runCli(['run', 'scenarios/step-down-up.yaml', '--seed', 'abc']);
+    expect(f.code).toBe(2);
+    expect(f.stderr).toContain("option '--seed <n>' argument 'abc' is invalid");
+    expect(runCli(['run', '--bogus']).code).toBe(2);
+  });
+
+  it('runs a trace and a manifest without a scenario file', () => {
+    const out = tempDir();
+    const r = runCli(['run', '--trace', 'scenarios/traces/example-sabre-network.json', '--manifest', 'scenarios/manifests/example-movie.json', '--abr', 'bola,bba', '--out', out]);
+    expect(r.code).toBe(0);
+    const results = readResults(out);
+    expect(results.runs).toHaveLength(2);
+    // Every one of the manifest's 60 segments is downloaded at one of its sizes.
+    const segs = results.runs[0].timeline.filter((e) => e.kind === 'segment');
+    expect(segs).toHaveLength(60);
+  });
+
+  it('--json prints results.json on stdout; --seed replaces the scenario seed and is deterministic', () => {
+    const a = runCli(['run', 'scenarios/congested-wifi.yaml', '--abr', 'bba', '--seed', '9', '--json', '--out', tempDir()]);
+    const b = runCli(['run', 'scenarios/congested-wifi.yaml', '--abr', 'bba', '--seed', '9', '--json', '--out', tempDir()]);
+    const ra = JSON.parse(a.stdout) as ResultsFile;
+    const rb = JSON.parse(b.stdout) as ResultsFile;
+    expect(ra.runs[0].seed).toBe(9);
+    expect(ra.runs[0].metrics).toEqual(rb.runs[0].metrics);
+  });
+});
+
+describe('netqoe validate, list, report', () => {
+  it('validate accepts every shipped scenario and rejects a bad one with exit 2', () => {
+    const ok = runCli(['validate', 'scenarios/wifi-to-4g-handover.yaml', 'scenarios/lte-driving.yaml', 'scenarios/3g-jitter-loss.yaml', 'scenarios/congested-wifi.yaml', 'scenarios/step-down-up.yaml']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.match(/^ok /gm)).toHaveLength(5);
+    const dir = tempDir();
+    const file = join(dir, 'x.yaml');
+    writeFileSync(file, 'duration: 60s\nnetwork:\n  - at: 0s\n    down: 5Mbps\n    up: 1Mbps\n    loss: 12x\n');
+    const bad = runCli(['validate', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${file}:6 network[0].loss: expected`);
+    expect(bad.stderr).toContain('got "12x"');
+  });
+
+  it('list prints scenarios, algorithms with sources, presets', () => {
+    expect(runCli(['list', 'scenarios']).stdout).toContain('scenarios/wifi-to-4g-handover.yaml');
+    const algos = runCli(['list', 'algorithms']).stdout;
+    for (const a of ['throughput', 'bola', 'bba', 'robust-mpc', 'seed-dash', 'seed-netflix']) expect(algos).toContain(a);
+    expect(algos).toContain('INFOCOM 2016');
+    expect(runCli(['list', 'presets']).stdout).toMatch(/satellite .*RTT 600 ms/);
+    const bad = runCli(['list', 'algoritms']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('did you mean "algorithms"');
+  });
+
+  it('report rebuilds index.html and junit.xml from results.json alone', () => {
+    const out = tempDir();
+    expect(runCli(['run', 'scenarios/step-down-up.yaml', '--abr', 'bba', '--out', out]).code).toBe(0);
+    const rebuilt = tempDir();
+    const r = runCli(['report', join(out, 'results.json'), '--out', rebuilt, '--layout', 'compare']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(rebuilt, 'index.html'), 'utf8')).toContain('step-down-up');
+    const bad = runCli(['report', join(out, 'index.html')]);
+    expect(bad.code).toBe(2);
+  });
+});
