@@ -93,6 +93,17 @@ describe('netqoe run', () => {
   });
 });
 
+describe('netqoe logging', () => {
+  it('is quiet by default and logs pino JSON on stderr with --verbose', () => {
+    const quiet = runCli(['run', 'scenarios/step-down-up.yaml', '--abr', 'bba', '--out', tempDir()]);
+    expect(quiet.stderr).toBe('');
+    const loud = runCli(['run', 'scenarios/step-down-up.yaml', '--abr', 'bba,bola', '--out', tempDir(), '--verbose']);
+    const lines = loud.stderr.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; name: string; abr?: string });
+    expect(lines.every((l) => l.name === 'netqoe')).toBe(true);
+    expect(lines.filter((l) => l.msg === 'run done').map((l) => l.abr)).toEqual(['bba', 'bola']);
+  });
+});
+
 describe('netqoe validate, list, report', () => {
   it('validate accepts every shipped scenario and rejects a bad one with exit 2', () => {
     const ok = runCli(['validate', 'scenarios/wifi-to-4g-handover.yaml', 'scenarios/lte-driving.yaml', 'scenarios/3g-jitter-loss.yaml', 'scenarios/congested-wifi.yaml', 'scenarios/step-down-up.yaml']);
