@@ -5,23 +5,39 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string }
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = <T>(expected: string): Parsed<T> => ({ ok: false, expected });
+const finite = (value: number, expected: string): Parsed<number> => (Number.isFinite(value) ? ok(value) : fail(expected));
 
-const NUMBER = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?`;
+const NUMBER = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?`;
 
-function split(text: string): { n: number; unit: string } | null {
+/** The number as written and its unit; null for anything else (or a number that overflows). */
+function split(text: string): { n: number; digits: string; unit: string } | null {
   const m = new RegExp(`^\\s*(${NUMBER})\\s*([a-zA-Z%/]*)\\s*$`).exec(text);
-  if (!m) return null;
-  return { n: Number(m[1]), unit: m[2] };
+  if (!m || !Number.isFinite(Number(m[1]))) return null;
+  return { n: Number(m[1]), digits: m[1], unit: m[2] };
 }
 
+/**
+ * digits x 10^pow10 through the decimal text, so "1.1s" is exactly 1100 ms and "0.3%" the double
+ * nearest 0.003 (1.1 * 1000 would be 1100.0000000000002, and a phase at "1.1s" would not start at
+ * a handover written "1100ms").
+ */
+function shift(digits: string, pow10: number): number {
+  const [mantissa, exp] = digits.split(/[eE]/);
+  return Number(`${mantissa}e${Number(exp ?? 0) + pow10}`);
+}
+
+/** Powers of ten of bit/s. */
 const RATE_UNITS: Record<string, number> = {
-  bps: 1, 'bit/s': 1, 'b/s': 1,
-  kbps: 1e3, 'kbit/s': 1e3, 'kb/s': 1e3,
-  mbps: 1e6, 'mbit/s': 1e6, 'mb/s': 1e6,
-  gbps: 1e9, 'gbit/s': 1e9, 'gb/s': 1e9,
+  bps: 0, 'bit/s': 0, 'b/s': 0,
+  kbps: 3, 'kbit/s': 3, 'kb/s': 3,
+  mbps: 6, 'mbit/s': 6, 'mb/s': 6,
+  gbps: 9, 'gbit/s': 9, 'gb/s': 9,
 };
 
-/** A bit rate in bit/s. A plain number is bit/s. Byte rates (MB/s, MBps) are refused as ambiguous. */
+/**
+ * A bit rate in bit/s. A plain number is bit/s. A unit with a capital B (MBps, kBps, MBPS, MB/s, B/s) is
+ * a byte rate: refused, since a bit/byte slip is a factor of 8. Otherwise case does not matter.
+ */
 export function parseRate(v: unknown): Parsed<number> {
   const expected = 'a rate like "5Mbps", "800kbps" or a number of bit/s';
   if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? ok(v) : fail(expected);
@@ -29,13 +45,20 @@ export function parseRate(v: unknown): Parsed<number> {
   const p = split(v);
   if (!p) return fail(expected);
   if (p.unit === '') return p.n >= 0 ? ok(p.n) : fail(expected);
-  if (/^[kmg]?Bps$|^[KMG]B\/s$/.test(p.unit)) return fail(`${expected} (bits, not bytes: "${v}" reads as bytes per second)`);
-  const f = RATE_UNITS[p.unit.toLowerCase()];
-  if (f === undefined || p.n < 0) return fail(expected);
-  return ok(p.n * f);
+  if (/^[kmgKMG]?B(ps|PS|\/s)$/.test(p.unit)) return fail(`${expected} (bits, not bytes: "${v}" reads as bytes per second)`);
+  const pow10 = RATE_UNITS[p.unit.toLowerCase()];
+  if (pow10 === undefined || p.n < 0) return fail(expected);
+  return finite(shift(p.digits, pow10), expected);
 }
 
-const DURATION_UNITS_S: Record<string, number> = { ms: 1e-3, s: 1, sec: 1, min: 60, h: 3600 };
+/** Milliseconds per unit: a power of ten (exact through the decimal text), times a whole factor. */
+const DURATION_UNITS: Record<string, { pow10: number; times: number }> = {
+  ms: { pow10: 0, times: 1 },
+  s: { pow10: 3, times: 1 },
+  sec: { pow10: 3, times: 1 },
+  min: { pow10: 3, times: 60 },
+  h: { pow10: 3, times: 3600 },
+};
 
 /** A duration in milliseconds. A plain number is seconds. */
 export function parseDurationMs(v: unknown): Parsed<number> {
@@ -44,9 +67,9 @@ export function parseDurationMs(v: unknown): Parsed<number> {
   if (typeof v !== 'string') return fail(expected);
   const p = split(v);
   if (!p || p.n < 0) return fail(expected);
-  if (p.unit === '') return ok(p.n * 1000);
-  const f = DURATION_UNITS_S[p.unit.toLowerCase()];
-  return f === undefined ? fail(expected) : ok(p.n * f * 1000);
+  if (p.unit === '') return finite(shift(p.digits, 3), expected);
+  const u = DURATION_UNITS[p.unit.toLowerCase()];
+  return u === undefined ? fail(expected) : finite(shift(p.digits, u.pow10) * u.times, expected);
 }
 
 /** A fraction 0..1. "0.5%" is 0.005; a plain number is already a fraction. */
@@ -57,12 +80,19 @@ export function parseFraction(v: unknown): Parsed<number> {
   else if (typeof v === 'string') {
     const p = split(v);
     if (!p || (p.unit !== '%' && p.unit !== '')) return fail(expected);
-    x = p.unit === '%' ? p.n / 100 : p.n;
+    x = p.unit === '%' ? shift(p.digits, -2) : p.n;
   } else return fail(expected);
   return Number.isFinite(x) && x >= 0 && x <= 1 ? ok(x) : fail(`${expected}, between 0% and 100%`);
 }
 
-const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 * 1024 };
+/** Bytes per unit: a power of ten (exact through the decimal text), times a whole factor. */
+const SIZE_UNITS: Record<string, { pow10: number; times: number }> = {
+  b: { pow10: 0, times: 1 },
+  kb: { pow10: 3, times: 1 },
+  kib: { pow10: 0, times: 1024 },
+  mb: { pow10: 6, times: 1 },
+  mib: { pow10: 0, times: 1024 * 1024 },
+};
 
 /** A size in bytes: "1500B", "64KB" (1000 B), "64KiB" (1024 B), "1.5MB". A plain number is bytes. */
 export function parseSizeBytes(v: unknown): Parsed<number> {
@@ -74,8 +104,8 @@ export function parseSizeBytes(v: unknown): Parsed<number> {
   if (p.unit === '') return ok(p.n);
   // "kb" would read as kilobits elsewhere; sizes are bytes, so only B-suffixed units.
   if (!/B$/.test(p.unit)) return fail(expected);
-  const f = SIZE_UNITS[p.unit.toLowerCase()];
-  return f === undefined ? fail(expected) : ok(p.n * f);
+  const u = SIZE_UNITS[p.unit.toLowerCase()];
+  return u === undefined ? fail(expected) : finite(shift(p.digits, u.pow10) * u.times, expected);
 }
 
 export type QueueLimit = { limit: number; unit: 'packets' | 'bytes' | 'ms' };
