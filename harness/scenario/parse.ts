@@ -65,7 +65,8 @@ export function parseScenarioText(text: string, file: string, opts: ParseOptions
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length) {
     throw new ScenarioError(
-      doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line ?? null, path: '', message: `invalid YAML: ${e.message.split('\n')[0]}` })),
+      // linePos is only filled in by prettyErrors; the offset is always there.
+      doc.errors.map((e) => ({ file, line: lineCounter.linePos(e.pos[0]).line, path: '', message: `invalid YAML: ${e.message.split('\n')[0]}` })),
     );
   }
   const data: unknown = doc.toJS();
