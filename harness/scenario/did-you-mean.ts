@@ -14,19 +14,25 @@ export function levenshtein(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** The closest candidate, if it is close enough to be a plausible typo (case-insensitive). */
+/**
+ * The closest candidate, if it is close enough to be a plausible typo (case-insensitive), or the
+ * shortest candidate the word begins (of 4+ letters: "gilbert" -> "gilbert-elliott").
+ */
 export function suggest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
+  let prefixOf: string | undefined;
   const w = word.toLowerCase();
   for (const c of candidates) {
+    if (w.length >= 4 && c.toLowerCase().startsWith(w) && (prefixOf === undefined || c.length < prefixOf.length)) prefixOf = c;
     const d = levenshtein(w, c.toLowerCase());
     if (d < bestD) {
       bestD = d;
       best = c;
     }
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  if (best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3))) return best;
+  return prefixOf;
 }
 
 export function didYouMean(word: string, candidates: Iterable<string>): string {

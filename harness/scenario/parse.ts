@@ -11,7 +11,8 @@ import { parseExpectations } from './expect.ts';
 import { DEFAULT_LADDER, DEFAULT_SEGMENT_MS, guessResolution, ladderMedia, loadSabreManifest, manifestMedia } from './media.ts';
 import { getPreset, PRESETS, type Preset } from './presets.ts';
 import {
-  FIELD_EXPECTS,
+  fieldExpects,
+  KEY_PLACES,
   KNOWN_KEYS,
   ScenarioSchema,
   type RawCapacity,
@@ -93,6 +94,24 @@ interface RawIssue {
   keyOnly?: boolean;
 }
 
+/** A union branch that failed only because the input is of another kind (a map where a scalar goes, ...). */
+function wrongKind(branch: readonly z.core.$ZodIssue[]): boolean {
+  return branch.every(
+    (x) =>
+      x.path.length === 0 &&
+      (x.code === 'invalid_type' || (x.code === 'invalid_union' && !('discriminator' in x && x.discriminator) && (x.errors ?? []).every(wrongKind))),
+  );
+}
+
+/** zod's type names in the words of describeValue. */
+const KIND_NAMES: Record<string, string> = { array: 'a list', object: 'a map', string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false' };
+
+function unknownKey(k: string): string {
+  const places = KEY_PLACES.get(k);
+  if (places) return `unknown key here ("${k}" belongs in ${places.join(', ')})`;
+  return `unknown key${didYouMean(k, KNOWN_KEYS)}`;
+}
+
 function zodIssues(issues: readonly z.core.$ZodIssue[], prefix: Path): RawIssue[] {
   const out: RawIssue[] = [];
   for (const i of issues) {
@@ -100,27 +119,31 @@ function zodIssues(issues: readonly z.core.$ZodIssue[], prefix: Path): RawIssue[
     const input = (i as { input?: unknown }).input;
     switch (i.code) {
       case 'unrecognized_keys':
-        for (const k of i.keys) out.push({ path: [...path, k], keyOnly: true, message: `unknown key${didYouMean(k, KNOWN_KEYS)}` });
+        for (const k of i.keys) out.push({ path: [...path, k], keyOnly: true, message: unknownKey(k) });
         break;
       case 'invalid_union': {
         const branches = (i.errors ?? []) as z.core.$ZodIssue[][];
-        // The branch of the input's own kind (a map for an object form) says what is really wrong.
-        const relevant = branches.filter((b) => !b.every((x) => x.code === 'invalid_type' && x.path.length === 0));
+        // The branch of the input's own kind (a map for an object form) says what is really wrong;
+        // a nested union of scalars (string | number) that a map fails is not that branch.
+        const relevant = input === undefined ? [] : branches.filter((b) => !wrongKind(b));
         if (relevant.length) {
           out.push(...zodIssues(relevant.sort((a, b) => a.length - b.length)[0], path));
         } else if ('discriminator' in i && i.discriminator) {
           const options = ((i as { options?: unknown[] }).options ?? []).map(String);
           const got = (input as Record<string, unknown> | undefined)?.[i.discriminator as string];
           out.push({ path, message: `expected one of ${options.join(', ')}, got ${describeValue(got)}${typeof got === 'string' ? didYouMean(got, options) : ''}` });
+        } else if (input === undefined) {
+          out.push({ path, message: `missing (expected ${fieldExpects(path)})` });
         } else {
-          const field = [...path].reverse().find((p) => typeof p === 'string') as string | undefined;
-          out.push({ path, message: `expected ${FIELD_EXPECTS[field ?? ''] ?? 'a value of another form'}, got ${describeValue(input)}` });
+          out.push({ path, message: `expected ${fieldExpects(path)}, got ${describeValue(input)}` });
         }
         break;
       }
-      case 'invalid_type':
-        out.push({ path, message: input === undefined ? `missing (expected ${i.expected})` : `expected ${i.expected}, got ${describeValue(input)}` });
+      case 'invalid_type': {
+        const kind = KIND_NAMES[i.expected] ?? i.expected;
+        out.push({ path, message: input === undefined ? `missing (expected ${kind})` : `expected ${kind}, got ${describeValue(input)}` });
         break;
+      }
       case 'invalid_value': {
         const values = i.values.map((v) => String(v));
         out.push({ path, message: `expected one of ${values.join(', ')}, got ${describeValue(input)}${typeof input === 'string' ? didYouMean(input, values) : ''}` });

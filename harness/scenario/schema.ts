@@ -5,16 +5,23 @@ import { z } from 'zod';
 
 /** Every key any object in the format accepts: the pool did-you-mean draws from. */
 export const KNOWN_KEYS = new Set<string>();
+/** Where each key belongs (a key valid in one object is "unknown here" in another). */
+export const KEY_PLACES = new Map<string, string[]>();
 
-function obj<T extends z.ZodRawShape>(shape: T) {
-  for (const k of Object.keys(shape)) KNOWN_KEYS.add(k);
+function obj<T extends z.ZodRawShape>(place: string, shape: T) {
+  for (const k of Object.keys(shape)) {
+    KNOWN_KEYS.add(k);
+    const places = KEY_PLACES.get(k) ?? [];
+    if (!places.includes(place)) places.push(place);
+    KEY_PLACES.set(k, places);
+  }
   return z.strictObject(shape);
 }
 
 /** A value with a unit ("5Mbps", "40ms", "0.5%") or a plain number; converted in parse.ts. */
 const Scalar = z.union([z.string(), z.number()]);
 
-export const TraceRefSchema = obj({
+export const TraceRefSchema = obj('a trace {trace: ...}', {
   trace: z.string(),
   format: z.enum(['mahimahi', 'sabre', 'csv']).optional(),
   scale: z.number().positive().optional(),
@@ -23,7 +30,7 @@ export const TraceRefSchema = obj({
 });
 const Capacity = z.union([Scalar, TraceRefSchema]);
 
-const JitterObject = obj({
+const JitterObject = obj('a jitter map {ms: ...}', {
   ms: Scalar,
   distribution: z.enum(['uniform', 'normal', 'pareto']).optional(),
   reorder: z.boolean().optional(),
@@ -31,9 +38,9 @@ const JitterObject = obj({
 const Jitter = z.union([Scalar, JitterObject]);
 
 const LossObject = z.discriminatedUnion('model', [
-  obj({ model: z.literal('none') }),
-  obj({ model: z.literal('bernoulli'), rate: Scalar }),
-  obj({
+  obj('a loss model', { model: z.literal('none') }),
+  obj('a loss model', { model: z.literal('bernoulli'), rate: Scalar }),
+  obj('a gilbert-elliott loss model', {
     model: z.literal('gilbert-elliott'),
     p: Scalar.optional(),
     r: Scalar.optional(),
@@ -45,7 +52,7 @@ const LossObject = z.discriminatedUnion('model', [
 ]);
 const Loss = z.union([Scalar, LossObject]);
 
-const DirectionOverride = obj({
+const DirectionOverride = obj('downlink/uplink', {
   capacity: Capacity.optional(),
   delay: Scalar.optional(),
   jitter: Jitter.optional(),
@@ -53,7 +60,7 @@ const DirectionOverride = obj({
   queue: Scalar.optional(),
 });
 
-export const PhaseSchema = obj({
+export const PhaseSchema = obj('a network phase', {
   name: z.string().optional(),
   at: Scalar.optional(),
   preset: z.string().optional(),
@@ -71,10 +78,10 @@ export const PhaseSchema = obj({
 const DirectionSel = z.enum(['both', 'down', 'up']).optional();
 
 export const EventSchema = z.discriminatedUnion('type', [
-  obj({ type: z.literal('handover'), at: Scalar, to: z.string(), outage: Scalar.optional(), addressChange: z.boolean().optional() }),
-  obj({ type: z.literal('outage'), at: Scalar, duration: Scalar, direction: DirectionSel }),
-  obj({ type: z.literal('lossBurst'), at: Scalar, duration: Scalar, loss: Scalar, direction: DirectionSel }),
-  obj({
+  obj('a handover event', { type: z.literal('handover'), at: Scalar, to: z.string(), outage: Scalar.optional(), addressChange: z.boolean().optional() }),
+  obj('an outage event', { type: z.literal('outage'), at: Scalar, duration: Scalar, direction: DirectionSel }),
+  obj('a lossBurst event', { type: z.literal('lossBurst'), at: Scalar, duration: Scalar, loss: Scalar, direction: DirectionSel }),
+  obj('a capacityStep event', {
     type: z.literal('capacityStep'),
     at: Scalar,
     duration: Scalar.optional(),
@@ -84,9 +91,9 @@ export const EventSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
-const RungSchema = obj({ bitrate: Scalar, resolution: z.string().optional(), fps: z.number().positive().optional() });
+const RungSchema = obj('a ladder rung', { bitrate: Scalar, resolution: z.string().optional(), fps: z.number().positive().optional() });
 
-export const MediaSchema = obj({
+export const MediaSchema = obj('media', {
   segment: Scalar.optional(),
   length: Scalar.optional(),
   segments: z.number().int().positive().optional(),
@@ -98,7 +105,7 @@ export const MediaSchema = obj({
 
 const NameList = z.union([z.string(), z.array(z.string())]);
 
-export const AlgorithmsSchema = obj({
+export const AlgorithmsSchema = obj('algorithms', {
   abr: NameList.optional(),
   bwe: NameList.optional(),
   iceRestart: NameList.optional(),
@@ -106,7 +113,7 @@ export const AlgorithmsSchema = obj({
 
 const ExpectValue = z.union([z.string(), z.number()]);
 
-export const ScenarioSchema = obj({
+export const ScenarioSchema = obj('the top level', {
   name: z.string().optional(),
   description: z.string().optional(),
   duration: Scalar,
@@ -129,8 +136,8 @@ export type RawLoss = z.infer<typeof Loss>;
 export type RawDirectionOverride = z.infer<typeof DirectionOverride>;
 export type RawMedia = z.infer<typeof MediaSchema>;
 
-/** What a scalar-or-object field expects, for messages when neither form matched. */
-export const FIELD_EXPECTS: Record<string, string> = {
+/** What a scalar-or-object field expects, for messages when no form matched (or it is missing). */
+const FIELD_EXPECTS: Record<string, string> = {
   down: 'a rate like "5Mbps" or a trace {trace: file, format, scale, offset, loop}',
   up: 'a rate like "5Mbps" or a trace {trace: file, format, scale, offset, loop}',
   capacity: 'a rate like "5Mbps" or a trace {trace: file, format, scale, offset, loop}',
@@ -139,4 +146,30 @@ export const FIELD_EXPECTS: Record<string, string> = {
   abr: 'an algorithm name or a list of them',
   bwe: 'an estimator name or a list of them',
   iceRestart: 'a policy name or a list of them',
+  duration: 'a duration like "120s"',
+  at: 'a time like "30s"',
+  outage: 'a duration like "1.5s"',
+  rtt: 'a duration like "40ms"',
+  delay: 'a duration like "20ms"',
+  ms: 'a duration like "5ms"',
+  offset: 'a duration like "10s"',
+  segment: 'a duration like "4s"',
+  length: 'a duration like "10min"',
+  buffer: 'a duration like "30s"',
+  startup: 'a duration like "4s"',
+  queue: 'a queue limit like 100 (packets), "64KB" or "200ms"',
+  rate: 'a percentage like "1%"',
+  p: 'a percentage like "1%"',
+  r: 'a percentage like "30%"',
+  lossGood: 'a percentage like "0%"',
+  lossBad: 'a percentage like "100%"',
+  bitrate: 'a rate like "1.5Mbps"',
 };
+
+/** What the field at `path` expects (events' `rate` and `loss` differ from a phase's). */
+export function fieldExpects(path: readonly (string | number)[]): string {
+  const field = [...path].reverse().find((p) => typeof p === 'string');
+  if (path[0] === 'events' && field === 'rate') return 'a rate like "1Mbps"';
+  if (path[0] === 'events' && field === 'loss') return 'a percentage like "25%"';
+  return FIELD_EXPECTS[field ?? ''] ?? 'a value of another form';
+}
