@@ -200,7 +200,10 @@ class Converter {
   }
 
   issue(path: Path, message: string): void {
-    this.issues.push({ file: this.file, line: this.lineOf(path), path: pathToString(path), message });
+    const where = pathToString(path);
+    // A phase's shared fields (delay, jitter, loss, queue) are converted once per direction: say it once.
+    if (this.issues.some((i) => i.path === where && i.message === message)) return;
+    this.issues.push({ file: this.file, line: this.lineOf(path), path: where, message });
   }
 
   /** Converts with `parse`; on failure records "expected X, got Y" and returns undefined. */
