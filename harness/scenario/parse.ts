@@ -370,6 +370,12 @@ class Converter {
         this.issue(path, 'expected either p and r, or rate and burst, got both forms');
         return undefined;
       }
+      const stateLoss = raw.lossGood !== undefined ? 'lossGood' : raw.lossBad !== undefined ? 'lossBad' : null;
+      if (stateLoss) {
+        // The rate/burst solution below holds only for a loss-free good state and a lossy bad one.
+        this.issue([...path, stateLoss], `rate and burst assume lossGood 0% and lossBad 100%: give p and r to set ${stateLoss}`);
+        return undefined;
+      }
       if (raw.rate === undefined || raw.burst === undefined) {
         this.issue(path, `expected both rate and burst, got only ${raw.rate === undefined ? 'burst' : 'rate'}`);
         return undefined;
