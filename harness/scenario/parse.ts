@@ -486,6 +486,12 @@ class Converter {
       .map((p, i) => ({ p, i, t: p ? (p.atMs ?? starts.get(i) ?? Infinity) : Infinity }))
       .filter((x) => x.p)
       .sort((a, b) => a.t - b.t || a.i - b.i);
+    for (let k = 1; k < effective.length; k++) {
+      const [a, b] = [effective[k - 1], effective[k]];
+      if (a.t !== b.t || !Number.isFinite(b.t)) continue;
+      // The link enters both at once and the later one wins: the earlier would never be in force.
+      this.issue(b.p!.atMs === null ? ['network', b.i] : ['network', b.i, 'at'], `phase "${b.p!.name}" starts at ${b.t / 1000} s like phase "${a.p!.name}": give each phase its own start`);
+    }
     if (effective.length && effective[0].t !== 0 && this.issues.length === 0) {
       this.issue(['network', effective[0].i, 'at'], `expected the first phase to start at 0s, got ${effective[0].t / 1000} s`);
     }
