@@ -532,7 +532,12 @@ class Converter {
       const rungs = m.ladder
         ? m.ladder.map((r, i) => {
             const rp: Path = [...path, 'ladder', i];
-            const bitrateBps = this.val(parseRate, r.bitrate, [...rp, 'bitrate']) ?? 1;
+            let bitrateBps = this.val(parseRate, r.bitrate, [...rp, 'bitrate']) ?? 1;
+            if (bitrateBps <= 0) {
+              // A 0 bit/s rung has empty segments and a utility of log(0) for BOLA.
+              this.issue([...rp, 'bitrate'], `expected a bitrate > 0, got ${describeValue(r.bitrate)}`);
+              bitrateBps = 1;
+            }
             const res = r.resolution === undefined ? guessResolution(bitrateBps) : (this.val(parseResolution, r.resolution, [...rp, 'resolution']) ?? { width: 0, height: 0 });
             return { bitrateBps, ...res, fps: r.fps ?? 30 };
           })
