@@ -35,6 +35,8 @@ export function parseThreshold(metric: MetricInfo, text: string): Parsed<number>
     }
     case 's':
     case 'ms': {
+      // A plain number is in the metric's unit (parseDurationMs would read it as seconds).
+      if (t !== '' && Number.isFinite(plain)) return plain >= 0 ? { ok: true, value: plain } : { ok: false, expected: `a duration >= 0 (a plain number is ${metric.unit})` };
       const d = parseDurationMs(t);
       if (!d.ok) return d;
       return { ok: true, value: metric.unit === 's' ? d.value / 1000 : d.value };
