@@ -78,23 +78,31 @@ export function parseSabreNetwork(text: string, file: string): CapacityTrace {
 }
 
 /**
- * CSV: `time_s,kbps` rows (an optional header line); each rate holds until the next row's time, and
- * the last row lasts as long as the interval before it (1 s if there is only one row).
+ * CSV: `time_s,kbps` rows (an optional header line, `#` comments; `,`, `;` or tab between cells; more
+ * columns are ignored); times are shifted so the first row is at 0; each rate holds until the next
+ * row's time, and the last row lasts as long as the interval before it (1 s if there is only one row).
  */
 export function parseCsvTrace(text: string, file: string): CapacityTrace {
   const rows: { t: number; kbps: number; line: number }[] = [];
+  let header = false;
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const s = lines[i].trim();
     if (s === '' || s.startsWith('#')) continue;
     const cells = s.split(/[,;\t]/).map((c) => c.trim());
-    if (rows.length === 0 && cells.some((c) => c !== '' && Number.isNaN(Number(c)))) continue; // header
-    const [t, kbps] = cells.map(Number);
+    // A header names its columns: no cell of it is a number ("0,5x" is a bad row, not a header).
+    if (rows.length === 0 && !header && cells.every((c) => c === '' || Number.isNaN(Number(c)))) {
+      header = true;
+      continue;
+    }
+    // Number('') is 0: an empty cell must not read as 0 kbps.
+    const [t, kbps] = cells.slice(0, 2).map((c) => (c === '' ? Number.NaN : Number(c)));
     if (cells.length < 2 || !Number.isFinite(t) || !Number.isFinite(kbps) || t < 0 || kbps < 0) {
       throw traceError(file, i + 1, `expected "time_s,kbps" with numbers >= 0, got ${JSON.stringify(s)}`);
     }
-    if (rows.length && t <= rows[rows.length - 1].t) {
-      throw traceError(file, i + 1, `expected increasing times, got ${t} after ${rows[rows.length - 1].t}`);
+    // Steps are whole milliseconds: two rows in the same millisecond would make an empty step.
+    if (rows.length && Math.round(t * 1000) <= Math.round(rows[rows.length - 1].t * 1000)) {
+      throw traceError(file, i + 1, `expected increasing times (at least 1 ms apart), got ${t} after ${rows[rows.length - 1].t}`);
     }
     rows.push({ t, kbps, line: i + 1 });
   }
