@@ -468,6 +468,8 @@ class Converter {
       const target = names.get(e.to);
       const evPath: Path = ['events', index];
       if (target === undefined) {
+        // A phase of that name that failed to convert has its own error already.
+        if (raw.some((r, i) => !phases[i] && (r.name ?? r.preset) === e.to)) return;
         this.issue([...evPath, 'to'], `expected the name of a phase in network, got "${e.to}"${didYouMean(e.to, names.keys())}`);
         return;
       }
