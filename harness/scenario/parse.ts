@@ -554,8 +554,12 @@ class Converter {
   private algorithms(raw: RawScenario, opts: ParseOptions): Scenario['algorithms'] {
     const list = (v: string | string[] | undefined) => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
     const abrRaw = list(raw.algorithms?.abr);
-    const abr = (abrRaw.length ? abrRaw : ['throughput']).map((name, i) => {
+    const abrWritten = abrRaw.length ? abrRaw : ['throughput'];
+    const abr = abrWritten.map((name, i) => {
       const path: Path = typeof raw.algorithms?.abr === 'string' ? ['algorithms', 'abr'] : ['algorithms', 'abr', i];
+      // Runs and their results are named by algorithm: the same one twice would be two rows of one name.
+      const first = abrWritten.indexOf(name);
+      if (first < i) this.issue(path, `expected each algorithm once, got "${name}" again (also algorithms.abr[${first}])`);
       if (looksLikePath(name)) {
         const file = isAbsolute(name) ? name : resolve(this.baseDir, name);
         if (!existsSync(file)) this.issue(path, `expected an algorithm file, got "${name}" (no such file: ${file})`);

@@ -472,6 +472,7 @@ describe('algorithms', () => {
     expect(errorLines(text)).toEqual([
       `${FILE}:7 algorithms.abr[1]: expected one of throughput, bola, bba, robust-mpc or a file (./my-abr.ts), got "robust-mcp" (did you mean "robust-mpc"?)`,
     ]);
+    expect(errorLines(`${MINIMAL}algorithms:\n  abr: [bba, bola, bba]\n`)).toEqual([`${FILE}:7 algorithms.abr[2]: expected each algorithm once, got "bba" again (also algorithms.abr[0])`]);
     // Without abrNames, any name passes (the runner checks it).
     expect(parseScenarioText(`${MINIMAL}algorithms:\n  abr: [anything]\n`, FILE, { baseDir: SCENARIOS }).algorithms.abr).toEqual(['anything']);
   });
