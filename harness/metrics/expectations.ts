@@ -25,12 +25,14 @@ export function compare(actual: number, op: ComparisonOp, value: number): boolea
  */
 export function evaluateExpectations(
   expectations: readonly Expectation[],
-  algorithm: string,
+  algorithm: string | readonly string[],
   metrics: Record<string, number>,
 ): ExpectationOutcome[] {
+  // An algorithm may be named several ways (its own name, or the file it was loaded from).
+  const names = typeof algorithm === 'string' ? [algorithm] : algorithm;
   const out: ExpectationOutcome[] = [];
   for (const e of expectations) {
-    if (e.algorithm !== null && e.algorithm !== algorithm) continue;
+    if (e.algorithm !== null && !names.includes(e.algorithm)) continue;
     const raw = Object.hasOwn(metrics, e.metric) ? metrics[e.metric] : undefined;
     const actual = typeof raw === 'number' && !Number.isNaN(raw) ? raw : null;
     out.push({ expr: e.text, metric: e.metric, actual, pass: actual !== null && compare(actual, e.op, e.value), where: e.where });

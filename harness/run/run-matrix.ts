@@ -9,6 +9,8 @@ import type { RunResult } from './types.ts';
 export interface MatrixJob {
   scenario: Scenario;
   abr: AbrFactory;
+  /** The algorithm as the scenario or --abr named it (a registry name or a file path). */
+  spec: string;
 }
 
 export interface MatrixOptions {
@@ -24,7 +26,7 @@ export async function planMatrix(scenarios: Scenario[], opts: MatrixOptions = {}
   for (const scenario of scenarios) {
     const names = opts.abrOverride?.length ? opts.abrOverride : scenario.algorithms.abr;
     const baseDir = opts.abrOverride?.length ? process.cwd() : dirnameOf(scenario.file);
-    for (const name of names) jobs.push({ scenario, abr: await loadAbr(name, baseDir) });
+    for (const name of names) jobs.push({ scenario, abr: await loadAbr(name, baseDir), spec: name });
   }
   return jobs;
 }
@@ -42,7 +44,7 @@ export function runMatrix(jobs: MatrixJob[], opts: MatrixOptions = {}): RunResul
 function runOne(job: MatrixJob, seed: number | undefined): RunResult {
   const started = performance.now();
   try {
-    return runSimScenario(job.scenario, job.abr, { seed });
+    return runSimScenario(job.scenario, job.abr, { seed, algorithmSpec: job.spec });
   } catch (err) {
     return {
       scenario: job.scenario.name,

@@ -16,6 +16,8 @@ export interface SimRunOptions {
   seed?: number;
   /** Leave the timeline out (benchmarks). */
   withoutTimeline?: boolean;
+  /** How the scenario or the command line named the algorithm (a file path), for per-algorithm expectations. */
+  algorithmSpec?: string;
 }
 
 export function runSimScenario(scenario: Scenario, abr: AbrFactory, opts: SimRunOptions = {}): RunResult {
@@ -45,7 +47,7 @@ export function runSimScenario(scenario: Scenario, abr: AbrFactory, opts: SimRun
     algorithms: { abr: abr.name },
     status: 'ok',
     metrics,
-    expectations: evaluateExpectations(scenario.expect, abr.name, metrics),
+    expectations: evaluateExpectations(scenario.expect, opts.algorithmSpec ? [abr.name, opts.algorithmSpec] : abr.name, metrics),
     timeline,
     wallMs: performance.now() - started,
   };
