@@ -226,11 +226,16 @@ class Converter {
     const media = this.media(raw.media, duration);
     const algorithms = this.algorithms(raw, opts);
 
+    // Blocks are keyed as written in algorithms.abr ("./my-abr.ts"); each expectation carries the entry
+    // of algorithms.abr it names (for a file, the resolved path), the name a run of it is planned under.
+    const listed = raw.algorithms?.abr === undefined ? [] : typeof raw.algorithms.abr === 'string' ? [raw.algorithms.abr] : raw.algorithms.abr;
+    const written = listed.length ? listed : ['throughput'];
     const { expectations, issues } = parseExpectations(
       (raw.expect ?? {}) as Record<string, unknown>,
-      algorithms.abr.map((a, i) => (raw.algorithms && typeof raw.algorithms.abr !== 'string' ? (raw.algorithms.abr?.[i] ?? a) : a)),
+      written,
       (p) => `${this.file}:${this.lineOf(['expect', ...p]) ?? '?'}`,
     );
+    for (const e of expectations) if (e.algorithm !== null) e.algorithm = algorithms.abr[written.indexOf(e.algorithm)] ?? e.algorithm;
     for (const i of issues) this.issue(['expect', ...i.path], i.message);
 
     if (this.issues.length) return undefined;

@@ -481,6 +481,11 @@ describe('algorithms', () => {
     const fixtures = resolve(import.meta.dirname, '../fixtures');
     const s = parse(`${MINIMAL}algorithms:\n  abr: [bba, ./greedy-abr.ts]\n`, { baseDir: fixtures });
     expect(s.algorithms.abr).toEqual(['bba', join(fixtures, 'greedy-abr.ts')]);
+    // Its expectation block is keyed as written and carries the resolved entry of algorithms.abr.
+    for (const abr of ['[./greedy-abr.ts]', './greedy-abr.ts']) {
+      const e = parse(`${MINIMAL}algorithms:\n  abr: ${abr}\nexpect:\n  ./greedy-abr.ts: {switchCount: "< 3"}\n`, { baseDir: fixtures }).expect;
+      expect(e.map((x) => [x.metric, x.algorithm])).toEqual([['switchCount', join(fixtures, 'greedy-abr.ts')]]);
+    }
     expect(errorLines(`${MINIMAL}algorithms:\n  abr: [./nope-abr.ts]\n`, { baseDir: fixtures })).toEqual([
       `${FILE}:7 algorithms.abr[0]: expected an algorithm file, got "./nope-abr.ts" (no such file: ${join(fixtures, 'nope-abr.ts')})`,
     ]);
