@@ -342,7 +342,13 @@ class Converter {
     }
     const offsetMs = raw.offset === undefined ? 0 : this.val(parseDurationMs, raw.offset, [...path, 'offset']);
     if (offsetMs === undefined) return undefined;
-    return { kind: 'trace', trace, scale: raw.scale ?? 1, offsetMs, loop: raw.loop ?? true };
+    const loop = raw.loop ?? true;
+    if (!loop && offsetMs >= trace.periodMs) {
+      // Past the end of a trace that does not loop, the capacity is 0: the phase would carry nothing.
+      this.issue([...path, 'offset'], `expected an offset within the trace (${trace.periodMs / 1000} s long, loop: false), got ${describeValue(raw.offset)}`);
+      return undefined;
+    }
+    return { kind: 'trace', trace, scale: raw.scale ?? 1, offsetMs, loop };
   }
 
   private jitter(raw: RawJitter, path: Path): JitterSpec | undefined {
@@ -459,14 +465,15 @@ class Converter {
     durationMs: number,
   ): Phase[] {
     const names = new Map<string, number>();
-    phases.forEach((p, i) => {
-      if (!p) return;
-      if (names.has(p.name)) {
-        if (raw[i].name === undefined) p.name = `${p.name}-${i}`;
-        else this.issue(['network', i, 'name'], `expected a unique phase name, got "${p.name}" again (also network[${names.get(p.name)}])`);
+    // Names written in the file first: a default name (the preset's) gives way to them, not the reverse.
+    const named = phases.map((p, i) => ({ p, i })).filter((x) => x.p !== undefined);
+    for (const { p, i } of [...named.filter((x) => raw[x.i].name !== undefined), ...named.filter((x) => raw[x.i].name === undefined)]) {
+      if (names.has(p!.name)) {
+        if (raw[i].name === undefined) p!.name = `${p!.name}-${i}`;
+        else this.issue(['network', i, 'name'], `expected a unique phase name, got "${p!.name}" again (also network[${names.get(p!.name)}])`);
       }
-      names.set(p.name, i);
-    });
+      names.set(p!.name, i);
+    }
     const starts = new Map<number, number>();
     events.forEach(({ event: e, index }) => {
       if (e?.type !== 'handover') return;

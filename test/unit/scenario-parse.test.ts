@@ -189,6 +189,10 @@ uplink: {capacity: 2Mbps, queue: 1.5s}`),
     expect(cap).toMatchObject({ kind: 'trace', scale: 0.5, offsetMs: 10_000, loop: false });
     expect(cap.trace.file).toBe(join(SCENARIOS, 'traces/Verizon-LTE-short.down'));
     expect(cap.trace.format).toBe('mahimahi');
+    // An offset past the end of a trace that does not loop leaves no capacity; a looping one wraps.
+    const past = onePhase('').replace('down: 5Mbps', 'down: {trace: traces/example-sabre-network.json, offset: 70s, loop: false}');
+    expect(errorLines(past)).toEqual([`${FILE}:4 network[0].down.offset: expected an offset within the trace (70 s long, loop: false), got "70s"`]);
+    expect(parse(past.replace('loop: false', 'loop: true')).network[0].down.capacity).toMatchObject({ offsetMs: 70_000, loop: true });
     const d = parse(onePhase('').replace('down: 5Mbps', 'down: {trace: traces/example-sabre-network.json}')).network[0].down.capacity;
     expect(d).toMatchObject({ kind: 'trace', scale: 1, offsetMs: 0, loop: true, trace: { format: 'sabre' } });
   });
@@ -333,6 +337,12 @@ network:
     // Unnamed phases with one preset get distinct names.
     const same = parse(`duration: 60s\nnetwork:\n  - {at: 0, preset: lte}\n  - {at: 10s, preset: lte}\n`);
     expect(same.network.map((p) => p.name)).toEqual(['lte', 'lte-1']);
+    // A name written in the file wins over a preset's default name, wherever it is listed.
+    const written = parse(`duration: 60s\nnetwork:\n  - {at: 0, preset: lte}\n  - {name: lte, at: 10s, preset: 3g}\n`);
+    expect(written.network.map((p) => [p.name, p.preset])).toEqual([
+      ['lte-0', 'lte'],
+      ['lte', '3g'],
+    ]);
   });
 
   it('events: defaults, conversions, sorted by time', () => {
