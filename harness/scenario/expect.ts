@@ -8,17 +8,27 @@ import { parseDurationMs, parseFraction, parseRate, type Parsed } from './units.
 
 const UNIT_SUFFIXES = ['Kbps', 'S', 'Ms', 'Ratio', 'Count', 'Db', 'Mos'];
 
-/** avgBitrate -> avgBitrateKbps; exact keys win. */
-export function resolveMetric(name: string): MetricInfo | undefined {
-  return METRICS.find((m) => m.key === name) ?? METRICS.find((m) => UNIT_SUFFIXES.some((s) => m.key === name + s));
+/** The metrics a written name may mean: the key itself, else every key that is the name plus a unit suffix. */
+function metricsNamed(name: string): MetricInfo[] {
+  const exact = METRICS.find((m) => m.key === name);
+  return exact ? [exact] : METRICS.filter((m) => UNIT_SUFFIXES.some((s) => m.key === name + s));
 }
 
-/** Names a user may write: each key, and each key without its unit suffix. */
+/** avgBitrate -> avgBitrateKbps; exact keys win; a name several keys share ("rebuffer") resolves to none. */
+export function resolveMetric(name: string): MetricInfo | undefined {
+  const found = metricsNamed(name);
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/** Names a user may write: each key, and each key without its unit suffix when no other key shares it. */
 export function writableMetricNames(): string[] {
   const names = new Set<string>();
   for (const m of METRICS) {
     names.add(m.key);
-    for (const s of UNIT_SUFFIXES) if (m.key.endsWith(s) && m.key.length > s.length) names.add(m.key.slice(0, -s.length));
+    for (const s of UNIT_SUFFIXES) {
+      const stem = m.key.slice(0, -s.length);
+      if (m.key.endsWith(s) && m.key.length > s.length && resolveMetric(stem)) names.add(stem);
+    }
   }
   return [...names];
 }
@@ -67,6 +77,11 @@ export function parseExpectations(
   const issues: ExpectIssue[] = [];
   const one = (name: string, value: unknown, algorithm: string | null, path: (string | number)[]) => {
     const metric = resolveMetric(name);
+    const several = metricsNamed(name);
+    if (several.length > 1) {
+      issues.push({ path, message: `expected one metric, got "${name}", which could be ${several.map((m) => m.key).join(', ')}: write the whole key` });
+      return;
+    }
     if (!metric) {
       issues.push({ path, message: `unknown metric "${name}"${didYouMean(name, [...writableMetricNames(), ...algorithmKeys])}` });
       return;

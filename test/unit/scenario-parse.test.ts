@@ -463,6 +463,15 @@ qoeLinear: "> -10"`);
     ]);
   });
 
+  it('a name several metrics share is an error naming them', () => {
+    const text = `${MINIMAL}expect:\n  rebuffer: "< 2s"\n`;
+    expect(errorLines(text)).toEqual([`${FILE}:7 expect.rebuffer: expected one metric, got "rebuffer", which could be rebufferS, rebufferRatio, rebufferCount: write the whole key`]);
+    expect(exp('rebufferS: "< 2s"\nrebufferCount: "<= 1"').map((x) => [x.metric, x.value])).toEqual([
+      ['rebufferS', 2],
+      ['rebufferCount', 1],
+    ]);
+  });
+
   it('unknown metrics, blocks for unlisted algorithms and bad values are errors', () => {
     const text = `${MINIMAL}algorithms:\n  abr: [throughput, bba]\nexpect:\n  rebuferRatio: "< 2%"\n  bola:\n    avgBitrate: "> 1Mbps"\n  avgBitrate: "> fast"\n  switchCount: 3\n`;
     expect(errorLines(text)).toEqual([
