@@ -76,6 +76,10 @@ export function parseExpectations(
   const expectations: Expectation[] = [];
   const issues: ExpectIssue[] = [];
   const one = (name: string, value: unknown, algorithm: string | null, path: (string | number)[]) => {
+    if (algorithm === null && algorithmKeys.includes(name) && !resolveMetric(name)) {
+      issues.push({ path, message: `expected a map of expectations for algorithm "${name}" ({metric: "op value"}), got ${JSON.stringify(value)}` });
+      return;
+    }
     const metric = resolveMetric(name);
     const several = metricsNamed(name);
     if (several.length > 1) {

@@ -463,9 +463,11 @@ qoeLinear: "> -10"`);
     ]);
   });
 
-  it('a name several metrics share is an error naming them', () => {
+  it('a name several metrics share, or an algorithm name without a block, is an error', () => {
     const text = `${MINIMAL}expect:\n  rebuffer: "< 2s"\n`;
     expect(errorLines(text)).toEqual([`${FILE}:7 expect.rebuffer: expected one metric, got "rebuffer", which could be rebufferS, rebufferRatio, rebufferCount: write the whole key`]);
+    const block = `${MINIMAL}algorithms:\n  abr: [bba]\nexpect:\n  bba: "< 5"\n`;
+    expect(errorLines(block)).toEqual([`${FILE}:9 expect.bba: expected a map of expectations for algorithm "bba" ({metric: "op value"}), got "< 5"`]);
     expect(exp('rebufferS: "< 2s"\nrebufferCount: "<= 1"').map((x) => [x.metric, x.value])).toEqual([
       ['rebufferS', 2],
       ['rebufferCount', 1],
