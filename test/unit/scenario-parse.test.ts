@@ -1,10 +1,10 @@
 // The scenario parser: defaults, presets, per-phase and per-direction fields, loss models, handover rules,
 // events, media, expectations, algorithms; and error messages `file:line path: ...` with the right line.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../harness/scenario/errors.ts';
 import { DEFAULT_LADDER } from '../../harness/scenario/media.ts';
 import { loadScenario, parseScenarioText, type ParseOptions } from '../../harness/scenario/parse.ts';
@@ -610,6 +610,7 @@ describe('trace and scenario files', () => {
     writeFileSync(join(dir, 'traces/bad.json'), '[{"duration_ms": 1000, "bandwidth_kbps": 500}]');
     writeFileSync(join(dir, 'traces/empty.down'), '\n');
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const scenarioWith = (down: string) => `duration: 60s\nnetwork:\n  - at: 0s\n    down: ${down}\n    up: 1Mbps\n`;
   const lines = (name: string, down: string) => {
     const file = join(dir, name);
