@@ -85,5 +85,3 @@ export class DurationHistogram {
     this.sumUs = 0;
   }
 }
-
-export const __test = { indexOfUs, upperUsOf };

@@ -12,6 +12,8 @@ import type { AddressChangeEvent, MappingInfo, RelayCounters, RelayTarget, Relay
 import { UdpMapping } from './udp-nat.ts';
 
 export const SAMPLE_WINDOW_MS = 1000;
+/** At close, a partial window shorter than this is not sampled (its packets are in the totals). */
+const MIN_LAST_WINDOW_MS = 100;
 
 /** This thread's CPU time (process.threadCpuUsage, Node >= 23.9; the process's on older Nodes). */
 function threadCpuMs(): number {
@@ -51,6 +53,7 @@ export class RelayCore {
   private readonly tcp: TcpMapping[] = [];
   private nextMappingId = 1;
   private addressChanges = 0;
+  private lastWindowEndMs = 0;
   private closed = false;
   private readonly startCpuMs = threadCpuMs();
   private readonly startWallMs = performance.now();
@@ -127,23 +130,31 @@ export class RelayCore {
   private readonly sample = (nowMs: number): void => {
     // Windows end on whole seconds of relay time, however late this task fires.
     const endMs = Math.floor(nowMs / SAMPLE_WINDOW_MS) * SAMPLE_WINDOW_MS;
-    const startMs = endMs - SAMPLE_WINDOW_MS;
+    this.closeWindow(endMs);
+    for (const m of this.udp) m.sweepIdle(nowMs, this.config.udpFlowIdleMs);
+    if (!this.closed) this.scheduler.at(new Task(endMs + SAMPLE_WINDOW_MS, this.sample));
+  };
+
+  /** Emits one sample per direction for [lastWindowEndMs, endMs); a last window under minMs is left out. */
+  private closeWindow(endMs: number, minMs = 0): void {
+    const startMs = this.lastWindowEndMs;
+    const windowMs = endMs - startMs;
+    if (!(windowMs > minMs)) return;
     const samples: RelayTimelineSample[] = [];
     for (const dir of ['down', 'up'] as const) {
       const link = this.model[dir];
       const state = link.stateAt(Math.max(0, endMs - 1e-6));
       samples.push(
-        this.ctx.stats[dir].closeWindow(endMs, SAMPLE_WINDOW_MS, {
+        this.ctx.stats[dir].closeWindow(endMs, windowMs, {
           phase: state.phase,
           inOutage: state.inOutage,
           deliverableBytes: link.deliverableBytes(startMs, endMs),
         }),
       );
     }
-    for (const m of this.udp) m.sweepIdle(nowMs, this.config.udpFlowIdleMs);
+    this.lastWindowEndMs = endMs;
     this.events.samples(samples);
-    if (!this.closed) this.scheduler.at(new Task(endMs + SAMPLE_WINDOW_MS, this.sample));
-  };
+  }
 
   private async changeAddress(handoverAtMs: number): Promise<void> {
     this.addressChanges++;
@@ -163,9 +174,10 @@ export class RelayCore {
     }
   }
 
-  /** Stop forwarding now: pending packets stay counted as in flight. */
+  /** Stop forwarding now: pending packets stay counted as in flight; the last, partial window is sampled. */
   close(): RelayCounters {
     this.closed = true;
+    this.closeWindow(this.nowMs(), MIN_LAST_WINDOW_MS);
     this.scheduler.stop();
     for (const m of this.udp) m.close();
     for (const m of this.tcp) m.close();

@@ -80,8 +80,8 @@ function rewriteSections(sdp: string, perSection: (section: string[], isMedia: b
 const isCandidateLine = (l: string) => l.startsWith('a=candidate:') || l === 'a=end-of-candidates' || l.startsWith('a=rtcp:');
 
 /**
- * For the peer behind the relay: every candidate of every live media section is replaced by one UDP host
- * candidate at the relay's address, and the connection lines point there. Throws for a live section without
+ * For the peer behind the relay: every candidate of every media section with a port is replaced by one UDP
+ * host candidate at the relay's address, and the connection lines point there. Throws for a live section without
  * a=rtcp-mux (its RTCP would need a second 5-tuple the relay does not map).
  */
 export function rewriteCandidates(sdp: string, relay: RelayAddress): string {
@@ -89,15 +89,15 @@ export function rewriteCandidates(sdp: string, relay: RelayAddress): string {
   return rewriteSections(sdp, (section, isMedia) => {
     if (!isMedia) return section.filter((l) => !isCandidateLine(l));
     const mLine = section[0].split(' ');
-    const rejected = mLine[1] === '0' && !section.includes('a=bundle-only');
-    if (rejected) return section.filter((l) => !isCandidateLine(l));
+    // Port 0: rejected, or bundle-only (it rides on the BUNDLE tag's transport and carries no candidates).
+    if (mLine[1] === '0') return section.filter((l) => !isCandidateLine(l));
     if (!section.includes('a=rtcp-mux')) {
       throw new Error(`rewriteCandidates: media section "${section[0]}" has no a=rtcp-mux; the relay carries one 5-tuple per peer`);
     }
     const out: string[] = [];
     for (const line of section) {
       if (isCandidateLine(line)) continue;
-      if (line === section[0] && mLine[1] !== '0') {
+      if (line === section[0]) {
         mLine[1] = String(relay.port);
         out.push(mLine.join(' '));
       } else if (line.startsWith('c=')) {

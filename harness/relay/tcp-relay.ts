@@ -94,8 +94,12 @@ class StreamShaper {
   private paused = false;
   private srcEnded = false;
   private finished = false;
-  /** Reset: nothing more is offered or written; accepted chunks count as outage drops. */
-  private dead = false;
+  /**
+   * Reset: nothing more is offered or written. 'link': by the emulated network (a long outage, an address
+   * change), so chunks still in flight count as outage drops; 'peer': an endpoint went away, so the link
+   * did deliver them, to nobody.
+   */
+  private dead: false | 'link' | 'peer' = false;
 
   constructor(conn: TcpConnection, ctx: RelayLinkContext, dir: RelayDirection, src: Socket, dst: Socket, opts: TcpShapingOptions, startAtMs: number) {
     this.conn = conn;
@@ -127,8 +131,8 @@ class StreamShaper {
     this.pump(this.ctx.nowMs());
   }
 
-  kill(): void {
-    this.dead = true;
+  kill(why: 'link' | 'peer'): void {
+    this.dead = why;
     this.backlog = [];
     this.backlogBytes = 0;
     this.retransmits = [];
@@ -207,7 +211,7 @@ class StreamShaper {
       if (res.dropped === 'outage') {
         if (this.stuckSinceMs < 0) this.stuckSinceMs = nowMs;
         if (nowMs - this.stuckSinceMs >= this.opts.resetAfterMs) {
-          this.conn.reset();
+          this.conn.reset('link');
           return;
         }
         this.rtoMs = this.rtoMs > 0 ? Math.min(2 * this.rtoMs, MAX_RTO_MS) : Math.max(MIN_RTO_MS, 2 * rttMs);
@@ -236,8 +240,12 @@ class StreamShaper {
   }
 
   released(rel: ChunkRelease, nowMs: number): void {
-    if (this.dead) {
-      this.stats.dropped('outage', rel.bytes); // the connection was reset while this was in flight
+    if (this.dead === 'link') {
+      this.stats.dropped('outage', rel.bytes); // the emulated network reset the connection meanwhile
+      return;
+    }
+    if (this.dead === 'peer') {
+      this.stats.delivered(rel.bytes, nowMs - rel.dueMs);
       return;
     }
     this.ready.set(rel.chunk.seq, { buf: rel.chunk.buf, bytes: rel.bytes, lateMs: nowMs - rel.dueMs });
@@ -286,7 +294,7 @@ class TcpConnection {
     ] as const) {
       sock.on('data', (buf: Buffer) => stream.push(buf));
       sock.on('end', () => stream.endOfInput());
-      sock.on('error', () => this.reset());
+      sock.on('error', () => this.reset('peer'));
       sock.on('close', () => {
         stream.endOfInput();
         if (++this.closedSockets === 2) this.forget();
@@ -294,20 +302,20 @@ class TcpConnection {
     }
   }
 
-  /** RST both sides (an error on either, an outage longer than resetAfterMs, or the client's address changed). */
-  reset(): void {
+  /** RST both sides: 'peer' for an error on either socket, 'link' for a long outage or an address change. */
+  reset(why: 'link' | 'peer'): void {
     if (this.done) return;
-    this.up.kill();
-    this.down.kill();
-    this.mapping.resets++;
+    this.up.kill(why);
+    this.down.kill(why);
+    if (why === 'link') this.mapping.resets++;
     this.client.resetAndDestroy();
     this.server.resetAndDestroy();
     this.forget();
   }
 
   close(): void {
-    this.up.kill();
-    this.down.kill();
+    this.up.kill('peer');
+    this.down.kill('peer');
     this.client.destroy();
     this.server.destroy();
     this.forget();
@@ -364,7 +372,7 @@ export class TcpMapping {
 
   /** The client's address changed: its connections die (a phone's TCP connections do not survive it). */
   resetAll(): void {
-    for (const c of [...this.connections]) c.reset();
+    for (const c of [...this.connections]) c.reset('link');
   }
 
   close(): void {
