@@ -120,7 +120,7 @@ export function download(port: number, bytes: number): Promise<Download> {
     const t0 = performance.now();
     const chunks: Buffer[] = [];
     const sock = connect({ host: '127.0.0.1', port }, () => sock.write(`GET ${bytes}\n`));
-    sock.on('data', (d) => chunks.push(d));
+    sock.on('data', (d: Buffer) => chunks.push(d));
     sock.on('end', () => resolve({ bytes: Buffer.concat(chunks), totalMs: performance.now() - t0 }));
     sock.on('error', (e: NodeJS.ErrnoException) => resolve({ bytes: Buffer.concat(chunks), totalMs: performance.now() - t0, error: e.code ?? e.message }));
   });
