@@ -9,6 +9,8 @@ import { findChromium } from './chromium-path.ts';
 export interface LaunchOptions {
   /** A .y4m/.mjpeg file Chromium plays as the camera (fake capture device, auto-granted permission). */
   fakeVideoFile?: string;
+  /** Chromium's built-in fake camera (a moving test pattern), auto-granted; implied by fakeVideoFile. */
+  fakeMedia?: boolean;
   extraArgs?: string[];
   /** Defaults to findChromium(). */
   executablePath?: string;
@@ -26,7 +28,7 @@ export interface LaunchedChromium {
 export class ChromiumMissingError extends Error {}
 
 /** The flags every netqoe Chromium runs with (user-data-dir added by launchChromium). */
-export function chromiumArgs(opts: Pick<LaunchOptions, 'fakeVideoFile' | 'extraArgs'> = {}): string[] {
+export function chromiumArgs(opts: Pick<LaunchOptions, 'fakeVideoFile' | 'fakeMedia' | 'extraArgs'> = {}): string[] {
   const args = [
     '--headless=new',
     '--no-sandbox',
@@ -40,13 +42,8 @@ export function chromiumArgs(opts: Pick<LaunchOptions, 'fakeVideoFile' | 'extraA
     // ICE candidates must carry real loopback addresses, not mDNS names, to traverse the relay.
     '--disable-features=WebRtcHideLocalIpsWithMdns',
   ];
-  if (opts.fakeVideoFile) {
-    args.push(
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${opts.fakeVideoFile}`,
-    );
-  }
+  if (opts.fakeVideoFile || opts.fakeMedia) args.push('--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream');
+  if (opts.fakeVideoFile) args.push(`--use-file-for-fake-video-capture=${opts.fakeVideoFile}`);
   return [...args, ...(opts.extraArgs ?? [])];
 }
 

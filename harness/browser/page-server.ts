@@ -1,0 +1,86 @@
+// A tiny HTTP server on 127.0.0.1 for the peer pages: pages/*.ts served as ES modules after Node's own
+// type stripping (no bundler: the browser resolves the pages' sibling imports itself).
+
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { stripTypeScriptTypes } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const PAGES_DIR = fileURLToPath(new URL('./pages/', import.meta.url));
+const PAGE_FILE = /^\/pages\/([\w-]+\.ts)$/;
+const HTML_PAGES: Record<string, string> = { '/publisher.html': 'publisher.ts', '/subscriber.html': 'subscriber.ts' };
+
+export interface PageServer {
+  /** http://127.0.0.1:PORT (no trailing slash). */
+  origin: string;
+  close(): Promise<void>;
+}
+
+const cache = new Map<string, string>();
+
+/** A page module as the browser gets it: types stripped, cached for the process. */
+export function pageModule(file: string): string {
+  let js = cache.get(file);
+  if (js === undefined) {
+    js = stripTypes(readFileSync(`${PAGES_DIR}${file}`, 'utf8'));
+    cache.set(file, js);
+  }
+  return js;
+}
+
+export function pageHtml(entry: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>netqoe ${entry}</title></head><body><script type="module" src="/pages/${entry}"></script></body></html>\n`;
+}
+
+export async function startPageServer(host = '127.0.0.1'): Promise<PageServer> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      const entry = HTML_PAGES[path];
+      if (entry) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(pageHtml(entry));
+        return;
+      }
+      if (path === '/favicon.ico') {
+        res.writeHead(204).end();
+        return;
+      }
+      const m = PAGE_FILE.exec(path);
+      if (m) {
+        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(pageModule(m[1]));
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}\n`);
+    } catch (err) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(`${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** Node warns "stripTypeScriptTypes is experimental" on first use; a run's stderr is for the user's problems. */
+function stripTypes(source: string): string {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (String(warning).includes('stripTypeScriptTypes')) return;
+    (emitWarning as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return stripTypeScriptTypes(source, { mode: 'strip' });
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}

@@ -1,0 +1,51 @@
+// What a page exposes to the harness (window.netqoe) and the bindings the harness exposes to it.
+
+import type { PageStatsSample } from '../stats-types.ts';
+
+export interface PeerPageConfig {
+  signalingUrl: string;
+  room: string;
+  token: string;
+  peerId: string;
+  codec?: 'VP8' | 'H264';
+  capture: { width: number; height: number; frameRate: number };
+  statsIntervalMs: number;
+}
+
+export interface PeerPageApi {
+  start(config: PeerPageConfig): Promise<void>;
+  /** Leave the room and close the peer connection. */
+  stop(): Promise<void>;
+  /** The close code and reason of the signaling socket, once closed. */
+  signalingClosed(): { code: number; reason: string } | null;
+}
+
+declare global {
+  interface Window {
+    netqoe?: PeerPageApi;
+    /** Exposed by the harness (puppeteer exposeFunction). */
+    netqoeReport?: (sample: PageStatsSample) => Promise<void>;
+    netqoeError?: (message: string) => Promise<void>;
+  }
+}
+
+export function reportError(message: string): void {
+  void window.netqoeError?.(message);
+}
+
+/** Collects a sample every interval and posts it to the harness. */
+export function startStatsLoop(collect: () => Promise<PageStatsSample>, intervalMs: number): () => void {
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      await window.netqoeReport?.(await collect());
+    } catch (err) {
+      reportError(`stats: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      busy = false;
+    }
+  }, intervalMs);
+  return () => clearInterval(timer);
+}

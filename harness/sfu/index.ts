@@ -1,0 +1,17 @@
+// The SFU's public surface (docs/signaling.md, docs/sfu.md).
+export { Sfu, type SfuEvent, type SfuOptions } from './sfu.ts';
+export { Room, type RoomOptions } from './room.ts';
+export type * from './types.ts';
+export { DEFAULT_CAPTURE, DEFAULT_LAYERS } from './types.ts';
+export { CLOSE, parseClientMessage, type ClientMessage, type ServerMessage, type CandidateMessage } from './signaling/messages.ts';
+export { directLink, filterSdpCandidates, candidateAddress, type LinkFactory, type PeerLink, type PeerLinkInfo, type Description } from './link.ts';
+export { createRembRampEstimator, type UplinkEstimator, type UplinkContext, type UplinkEstimate, type RembRampOptions } from './uplink-estimator.ts';
+export {
+  createFixedEstimator,
+  createReceiverRembEstimator,
+  type DownlinkEstimator,
+  type DownlinkEstimatorFactory,
+  type DownlinkFeedback,
+  type DownlinkEstimate,
+} from './downlink-estimator.ts';
+export { LayerForwarder, type ForwardCodec, type InboundPacket, type OutboundPacket } from './layer-forwarder.ts';
