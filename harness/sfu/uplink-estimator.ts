@@ -13,8 +13,10 @@
 // first 2 s (SendSideBandwidthEstimation's start phase); later it climbs at most 8%/s whatever REMB
 // says. So for the first startPhaseMs the target is at least startBps (what all layers need), which
 // lets Chrome enable its top layer in ~3 s instead of ~9 s; loss in that phase ends it early.
-// A measured drop with no loss (an encoder undershooting a static scene) lowers the target by at
-// most maxDecreasePerS per second, so one quiet second does not switch the top layer off.
+// So without loss the target climbs to the cap and stays there, as GCC's loss-based controller does
+// (the delay-based half, which would notice a queue building before loss, is algorithms/bwe's).
+// With rampPerS = 0 the target follows the rule, and a measured drop with no loss (an encoder
+// undershooting a static scene) lowers it by at most maxDecreasePerS per second.
 
 export interface UplinkContext {
   tMs: number;
@@ -85,7 +87,7 @@ export function createRembRampEstimator(opts: RembRampOptions = {}): UplinkEstim
         }
         if (last !== null) {
           const rampBps = last.targetBps * (1 + rampPerS) ** dtS;
-          if (rampBps > targetBps) {
+          if (rampPerS > 0 && rampBps > targetBps) {
             targetBps = rampBps;
             reason += `; ramp ${kbps(last.targetBps)} +${rampPerS * 100}%/s = ${kbps(rampBps)}`;
           }
