@@ -75,7 +75,12 @@ export class RelayCore {
     };
     this.scheduler.at(new Task(SAMPLE_WINDOW_MS, this.sample));
     for (const h of this.model.handovers) {
-      if (h.addressChange) this.scheduler.at(new Task(h.atMs + h.outageMs, () => void this.changeAddress(h.atMs)));
+      if (!h.addressChange) continue;
+      this.scheduler.at(
+        new Task(h.atMs + h.outageMs, () => {
+          this.changeAddress(h.atMs).catch((err: Error) => process.emitWarning(`relay: address change at ${h.atMs} ms failed: ${err.message}`));
+        }),
+      );
     }
   }
 

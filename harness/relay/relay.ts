@@ -64,7 +64,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     tcpHandshake: opts.tcpHandshake ?? true,
     t0Ns,
   };
-  const worker = new Worker(new URL('./relay-worker.ts', import.meta.url), { workerData: config, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+  const worker = new Worker(new URL('./relay-worker.ts', import.meta.url), { workerData: config });
 
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const sampleListeners = new Set<Listener<RelayTimelineSample[]>>();
