@@ -38,6 +38,8 @@ export interface BrowserSessionOptions {
   handleSignals?: boolean;
   /** How long one peer may take to join and start. Default 30 s. */
   startTimeoutMs?: number;
+  /** Told of every Chromium launched (a runner's log; a test's check that it is gone). */
+  onBrowser?: (b: { userDataDir: string; pid: number | undefined }) => void;
 }
 
 export interface BrowserSession {
@@ -151,6 +153,7 @@ export async function startBrowserSession(opts: BrowserSessionOptions): Promise<
       if (opts.browsers !== 'per-peer' && browsers.length > 0) return browsers[0];
       const b = await launchChromium({ fakeMedia: true, fakeVideoFile: opts.fakeVideoFile, extraArgs: BROWSER_ARGS, executablePath: opts.executablePath });
       browsers.push(b);
+      opts.onBrowser?.({ userDataDir: b.userDataDir, pid: b.browser.process()?.pid });
       if (closed) await b.close();
       return b;
     };

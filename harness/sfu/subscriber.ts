@@ -9,6 +9,8 @@ import { LayerForwarder } from './layer-forwarder.ts';
 import type { PublisherPeer } from './publisher.ts';
 import { toCandidateMessage } from './publisher.ts';
 import { RateMeter } from './rate-meter.ts';
+import { isH264KeyframeStart } from './rtp/h264.ts';
+import { isVp8KeyframeStart } from './rtp/vp8.ts';
 import type { CandidateMessage } from './signaling/messages.ts';
 import type { SfuLayerSwitch, SfuSubscriberSample, VideoCodec } from './types.ts';
 import { peerConfig, videoCodec } from './werift-config.ts';
@@ -86,6 +88,7 @@ export class SubscriberPeer {
           from: out.switched.from === null ? null : cfg[out.switched.from].rid,
           to: cfg[out.switched.to].rid,
           waitedMs: out.switched.waitedMs,
+          atKeyframe: publisher.codec === 'VP8' ? isVp8KeyframeStart(packet.payload) : isH264KeyframeStart(packet.payload),
           reason: feed.decision?.reason ?? '',
         });
       }

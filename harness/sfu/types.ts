@@ -61,5 +61,7 @@ export interface SfuLayerSwitch {
   to: string;
   /** From the selector's decision to the first packet of the new layer (keyframe wait). */
   waitedMs: number;
+  /** The first packet of the new layer starts a keyframe (checked apart from the forwarder's own rule). */
+  atKeyframe: boolean;
   reason: string;
 }
