@@ -452,6 +452,7 @@ if (want('constant')) for (const bps of [1e6, 10e6, 50e6]) await constantRate(bp
 if (want('trace')) await traceRun();
 if (want('forward')) await forwarding();
 if (want('iperf')) await iperf();
+process.stdout.write(`machine noise floor at the end: ${machineStalls()}\n`);
 const missed = rows.filter((r) => !r.pass).length;
 process.stdout.write(`\n${rows.length - missed}/${rows.length} within target; ${f((performance.now() - started) / 1000, 0)} s\n`);
 process.exitCode = 0; // figures, not a gate: CI noise must not fail a bench run
