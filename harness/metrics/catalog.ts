@@ -20,6 +20,13 @@ export const METRICS: readonly MetricInfo[] = [
   { key: 'avgSwitchKbps', unit: 'kbps', better: 'lower', description: 'Mean |bitrate change| over the quality changes' },
   { key: 'qoeLinear', unit: 'score', better: 'higher', description: 'Pensieve linear QoE: sum bitrate Mbps - 4.3 x rebuffer s - sum |change| Mbps' },
   { key: 'networkScore', unit: 'score', better: 'higher', description: '0-100 network quality score of the reference notes (mean over 1 s samples)' },
+  // Bandwidth estimation (harness/bwe-sim): RFC 8868 metrics for the RFC 8867 test cases, and the MMSys 2021 challenge score.
+  { key: 'utilisationRatio', unit: 'ratio', better: 'higher', description: 'BWE: bytes delivered / bytes the bottleneck could carry over the run' },
+  { key: 'queueDelayP95Ms', unit: 'ms', better: 'lower', description: 'BWE: 95th percentile of the queueing delay at the bottleneck (delivered packets)' },
+  { key: 'lossRatio', unit: 'ratio', better: 'lower', description: 'BWE: packets dropped on the path / packets sent (media and probes)' },
+  { key: 'mmsysNetworkScore', unit: 'score', better: 'higher', description: 'BWE: MMSys 2021 BWE challenge network score, 0-70 (0.2 delay + 0.2 receive rate + 0.3 loss, x100)' },
+  { key: 'avgDeliveredKbps', unit: 'kbps', better: 'higher', description: 'BWE: mean rate delivered to the receiver over the run' },
+  { key: 'avgTargetKbps', unit: 'kbps', better: 'higher', description: 'BWE: mean send-rate target over the run' },
 ];
 
 export function metricInfo(key: string): MetricInfo | undefined {
