@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BweLoadError, loadBwe } from '../../algorithms/bwe/load-user.ts';
 import { bweNames, getBwe } from '../../algorithms/bwe/registry.ts';
+import { simulateBwe } from '../../harness/bwe-sim/simulate.ts';
+import { simpleScenario } from '../helpers/link-scenario.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const fixtures = join(root, 'test', 'fixtures');
@@ -62,6 +64,12 @@ describe('loadBwe', () => {
     expect(err.message).toContain(join(fixtures, 'bwe-without-decide.ts'));
     expect(err.message).toContain('missing a `decide(ctx)` function');
     expect(err.message).toContain('it has: name, estimate');
+  });
+
+  it('a user estimator that throws mid-run stops the simulation with its error (the CLI records a crashed run)', async () => {
+    const f = await loadBwe('./bwe-crashing.ts', fixtures);
+    const s = simpleScenario({ capacity: { kind: 'constant', bps: 1_000_000 } }, [], 5000);
+    expect(() => simulateBwe(s, f)).toThrow(/estimator exploded/);
   });
 
   it('refuses an unknown applies value, a missing file and a non-module', async () => {
