@@ -598,22 +598,47 @@ export interface QuickScenarioOptions {
   manifestFile?: string;
   abr: string[];
   seed?: number;
-  /** Default: the Sabre trace's mean latency, else 40 ms. */
+  /**
+   * One RTT for the whole session. Default: a Sabre trace's own latencies, entry by entry (see
+   * requestLatencyPhases), else 40 ms.
+   */
   rttMs?: number;
   /** Default: the video's length plus 60 s of slack with a manifest, else one pass of the trace. */
   durationMs?: number;
 }
 
+/**
+ * Sabre (src/sabre.py, NetworkModel.do_latency_delay) makes each request wait the latency_ms of the trace
+ * entry in force before its first bit, like a round trip. netqoe's link has one propagation delay per
+ * phase, so a trace whose latency changes becomes one phase per run of equal latency, as long as the
+ * session lasts (the trace loops), each with RTT = that latency; a constant latency (or none) stays one
+ * phase. The one difference left: a request whose latency straddles an entry boundary pays the latency
+ * in force when it was made (Sabre blends the two entries' latencies in proportion).
+ */
+export function requestLatencyPhases(trace: CapacityTrace, durationMs: number, fallbackRttMs = 40): { atMs: number; rttMs: number }[] {
+  const lat = trace.latencyMs;
+  if (!lat?.length) return [{ atMs: 0, rttMs: fallbackRttMs }];
+  const out: { atMs: number; rttMs: number }[] = [];
+  for (let passMs = 0; passMs < durationMs; passMs += trace.periodMs) {
+    for (let i = 0; i < lat.length; i++) {
+      const atMs = passMs + trace.startMs[i];
+      if (atMs >= durationMs && out.length > 0) break;
+      if (out.length === 0 || out[out.length - 1].rttMs !== lat[i]) out.push({ atMs, rttMs: lat[i] });
+    }
+  }
+  return out;
+}
+
 export function quickScenario(o: QuickScenarioOptions): Scenario {
   const trace = loadTrace(o.traceFile);
   const manifest = o.manifestFile ? loadSabreManifest(o.manifestFile) : undefined;
-  const rttMs = o.rttMs ?? (trace.latencyMs?.length ? trace.latencyMs.reduce((a, b) => a + b, 0) / trace.latencyMs.length : 40);
   const videoMs = manifest ? manifest.segmentDurationMs * manifest.segmentSizesBits.length : undefined;
   const durationMs = o.durationMs ?? (videoMs !== undefined ? videoMs + 60_000 : Math.max(60_000, trace.periodMs));
+  const latencies = o.rttMs !== undefined ? [{ atMs: 0, rttMs: o.rttMs }] : requestLatencyPhases(trace, durationMs);
   const media = manifest
     ? manifestMedia(o.manifestFile!, manifest, {})
     : ladderMedia({ rungs: DEFAULT_LADDER, segmentDurationMs: DEFAULT_SEGMENT_MS, lengthMs: durationMs });
-  const dir = (capacity: CapacitySpec): DirectionSpec => ({
+  const dir = (capacity: CapacitySpec, rttMs: number): DirectionSpec => ({
     capacity,
     delayMs: rttMs / 2,
     jitter: { ms: 0, distribution: 'normal', reorder: false },
@@ -628,16 +653,15 @@ export function quickScenario(o: QuickScenarioOptions): Scenario {
     seed: o.seed ?? 1,
     mode: 'sim',
     link: 'auto',
-    network: [
-      {
-        name: 'trace',
-        atMs: 0,
-        preset: null,
-        down: dir({ kind: 'trace', trace, scale: 1, offsetMs: 0, loop: true }),
-        // The uplink carries only requests: give it the trace's mean so it never limits them.
-        up: dir({ kind: 'constant', bps: Math.max(1e6, traceMeanBps(trace)) }),
-      },
-    ],
+    network: latencies.map(({ atMs, rttMs }) => ({
+      name: latencies.length === 1 ? 'trace' : `trace@${atMs / 1000}s`,
+      atMs,
+      preset: null,
+      // Each phase reads the trace from where the session is in it, so the capacity is one looping trace.
+      down: dir({ kind: 'trace', trace, scale: 1, offsetMs: atMs % trace.periodMs, loop: true }, rttMs),
+      // The uplink carries only requests: give it the trace's mean so it never limits them.
+      up: dir({ kind: 'constant', bps: Math.max(1e6, traceMeanBps(trace)) }, rttMs),
+    })),
     events: [],
     media,
     algorithms: { abr: o.abr, bwe: [], iceRestart: [] },

@@ -66,7 +66,7 @@ describe('quickScenario (netqoe run --trace)', () => {
     expect(s.media.segmentCount).toBe(Math.ceil(120_002 / 4000));
   });
 
-  it('the Sabre example trace with the example manifest: the manifest media, RTT from the trace latencies, video + 60 s', () => {
+  it("the Sabre example trace with the example manifest: the manifest media, RTT from each entry's latency, video + 60 s", () => {
     const s = quickScenario({
       traceFile: join(SCENARIOS, 'traces/example-sabre-network.json'),
       manifestFile: join(SCENARIOS, 'manifests/example-movie.json'),
@@ -77,8 +77,13 @@ describe('quickScenario (netqoe run --trace)', () => {
     expect(s.media.source).toBe('manifest');
     expect(s.media.segmentCount).toBe(60);
     expect(s.durationMs).toBe(60 * 4000 + 60_000);
-    const meanLatency = (40 + 80 + 60 + 150 + 50) / 5;
-    expect(s.network[0].down.delayMs).toBe(meanLatency / 2);
+    // Sabre applies each entry's latency to the requests made during it: one phase per latency (RTT =
+    // latency), under one looping 70 s trace, for the whole session.
+    expect(s.network.slice(0, 6).map((p) => [p.atMs, p.down.delayMs + p.up.delayMs])).toEqual([
+      [0, 40], [20_000, 80], [30_000, 60], [45_000, 150], [50_000, 50], [70_000, 40],
+    ]);
+    expect(s.network.at(-1)!.atMs).toBeLessThan(s.durationMs);
+    for (const p of s.network) expect(p.down.capacity).toMatchObject({ kind: 'trace', offsetMs: p.atMs! % 70_000, loop: true });
     expect(s.description).toBe('trace example-sabre-network.json with manifest example-movie.json');
     expect(quickScenario({ traceFile: join(SCENARIOS, 'traces/example-sabre-network.json'), abr: ['bba'], rttMs: 100, durationMs: 30_000 })).toMatchObject({
       durationMs: 30_000,
