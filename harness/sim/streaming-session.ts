@@ -1,8 +1,35 @@
-// Virtual-time ABR streaming session over the link model. Semantics follow Sabre (Spiteri et al.,
-// "From Theory to Practice: Improving Bitrate Adaptation in the DASH Reference Player", MMSys 2018):
-// one segment request at a time, each paying a round trip before its first byte, downloaded at the
-// link's capacity; a playback buffer with a maximum; startup; stalls when the buffer runs dry.
-// The whole session loop is `simulateStreamingSession`, readable top to bottom.
+// Virtual-time ABR streaming session over the link model, with the semantics of Sabre (Spiteri, Sitaraman,
+// Sparacio, "From Theory to Practice: Improving Bitrate Adaptation in the DASH Reference Player", MMSys 2018;
+// github.com/UMass-LIDS/sabre src/sabre.py). The whole loop is `simulateStreamingSession`, top to bottom.
+// bench/sabre-compare.bench.ts checks it: netqoe's own rules run inside Sabre give the same bitrate,
+// stalls, switches and startup (within 0.5%; exactly, once the last difference below is taken out).
+//
+// As in Sabre:
+// - One request at a time. Each waits one round trip before its first byte (Sabre's latency_ms; a Sabre
+//   trace run by `netqoe run --trace` keeps its latency entry by entry: quickScenario), then downloads at
+//   the link's capacity (the capacity integral; a trace loops), with no other overhead.
+// - Playback starts when the first segment is in (startupBufferMs, one segment by default; Sabre: always
+//   one). The buffer drains 1 s per s; running dry is a stall, which ends when the buffer is back at
+//   startupBufferMs or full (with one segment: as soon as the next segment arrives). Startup is not a stall.
+// - Before a request, a buffer without room for one more segment waits until it has (Sabre's full_delay);
+//   an ABR's delayMs (BOLA above its target) is waited out next, never past an empty buffer.
+// - The ABR chooses every segment from the buffer and past downloads. Sabre asks its rules for the first
+//   segment's rung apart (get_first_quality: 0 for its built-ins); netqoe asks choose(), and its bola and
+//   throughput pick rung 0 there too.
+// Deliberately different:
+// - A throughput sample is bytes / (request to last byte), the round trip included (ThroughputSample).
+//   Sabre's is bits / (first to last byte) with the latency kept apart, and its rules put the latency back
+//   (latency + p x bitrate / tput <= p), which for a segment of the same size is bitrate <= netqoe's sample.
+//   netqoe's ABR interface has no latency history, so the sample carries it.
+// - With loss, a download is no faster than TCP's Mathis goodput (Sabre has no loss). Jitter and queueing
+//   do not delay downloads (the base RTT does).
+// - No abandonment of a started download (AbrAlgorithm has no such hook; Sabre's rules abandon unless run
+//   with -noa) and no segment replacement.
+// - The session stops at the scenario's duration; Sabre plays the whole video whatever the stalls.
+// - A request whose latency straddles a change of RTT pays the RTT in force when it was made; Sabre blends
+//   the two trace entries' latencies in proportion (the <0.5% above).
+// Metrics (streaming-qoe.ts): avgBitrateKbps is the mean over segments = Sabre's "total played bitrate" /
+// segments (Sabre's "time average played bitrate" also divides by the stall and startup time).
 
 import type { AbrAlgorithm, AbrContext, LadderRung, ThroughputSample } from '../../algorithms/abr/types.ts';
 import type { LinkModel } from '../link/types.ts';
@@ -103,7 +130,7 @@ export function simulateStreamingSession(input: StreamingSessionInput): Streamin
     const decision = abr.choose(ctx);
     const quality = clampQuality(decision.quality, ladder.length);
 
-    if (decision.delayMs && decision.delayMs > 0 && playing) {
+    if (decision.delayMs && decision.delayMs > 0 && playing && stallStartMs === null) {
       // The algorithm asked to wait (BOLA above its target): never longer than the buffer lasts.
       buffer(tMs);
       advanceTo(Math.min(durationMs, tMs + Math.min(decision.delayMs, bufferMs)));
@@ -121,10 +148,13 @@ export function simulateStreamingSession(input: StreamingSessionInput): Streamin
       break;
     }
     advanceTo(arrivalMs);
-    endStall(arrivalMs);
 
     bufferMs += segmentMs;
     segmentsDownloaded++;
+    // Enough to play, at startup and after a stall: the startup amount (one segment by default, as in
+    // Sabre), or a buffer without room for another segment, or the whole video.
+    const ready = bufferMs >= media.startupBufferMs || bufferMs + segmentMs > media.bufferMaxMs || index === media.segmentCount - 1;
+    if (ready) endStall(arrivalMs);
     const downloadMs = arrivalMs - requestMs;
     history.push({ tMs: arrivalMs, bytes, durationMs: downloadMs, bps: (bytes * 8000) / Math.max(downloadMs, 1e-3) });
     if (history.length > HISTORY_LENGTH) history.shift();
@@ -142,8 +172,7 @@ export function simulateStreamingSession(input: StreamingSessionInput): Streamin
     buffer(arrivalMs);
     lastQuality = quality;
 
-    const lastSegment = index === media.segmentCount - 1;
-    if (!playing && (bufferMs >= media.startupBufferMs || lastSegment)) {
+    if (!playing && ready) {
       playing = true;
       playbackStartMs = arrivalMs;
       timeline.push({ kind: 'playback', tMs: arrivalMs, state: 'start' });
