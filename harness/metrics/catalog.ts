@@ -3,30 +3,34 @@
 
 export type MetricUnit = 'kbps' | 's' | 'ms' | 'ratio' | 'count' | 'score' | 'mos' | 'db';
 
+/** Which kind of run produces the metric: streaming (ABR simulator), bwe (BWE simulator), network (every run). */
+export type MetricGroup = 'streaming' | 'bwe' | 'network';
+
 export interface MetricInfo {
   key: string;
   unit: MetricUnit;
   better: 'higher' | 'lower';
+  group: MetricGroup;
   description: string;
 }
 
 export const METRICS: readonly MetricInfo[] = [
-  { key: 'avgBitrateKbps', unit: 'kbps', better: 'higher', description: 'Mean bitrate of the played segments, weighted by duration' },
-  { key: 'rebufferS', unit: 's', better: 'lower', description: 'Total stall time after playback started' },
-  { key: 'rebufferRatio', unit: 'ratio', better: 'lower', description: 'Stall time / (stall time + played time)' },
-  { key: 'rebufferCount', unit: 'count', better: 'lower', description: 'Number of stalls after playback started' },
-  { key: 'startupDelayS', unit: 's', better: 'lower', description: 'Time from the first request to the start of playback' },
-  { key: 'switchCount', unit: 'count', better: 'lower', description: 'Number of quality changes between consecutive segments' },
-  { key: 'avgSwitchKbps', unit: 'kbps', better: 'lower', description: 'Mean |bitrate change| over the quality changes' },
-  { key: 'qoeLinear', unit: 'score', better: 'higher', description: 'Pensieve linear QoE: sum bitrate Mbps - 4.3 x rebuffer s - sum |change| Mbps' },
-  { key: 'networkScore', unit: 'score', better: 'higher', description: '0-100 network quality score of the reference notes (mean over 1 s samples)' },
+  { key: 'avgBitrateKbps', unit: 'kbps', better: 'higher', group: 'streaming', description: 'Mean bitrate of the played segments, weighted by duration' },
+  { key: 'rebufferS', unit: 's', better: 'lower', group: 'streaming', description: 'Total stall time after playback started' },
+  { key: 'rebufferRatio', unit: 'ratio', better: 'lower', group: 'streaming', description: 'Stall time / (stall time + played time)' },
+  { key: 'rebufferCount', unit: 'count', better: 'lower', group: 'streaming', description: 'Number of stalls after playback started' },
+  { key: 'startupDelayS', unit: 's', better: 'lower', group: 'streaming', description: 'Time from the first request to the start of playback' },
+  { key: 'switchCount', unit: 'count', better: 'lower', group: 'streaming', description: 'Number of quality changes between consecutive segments' },
+  { key: 'avgSwitchKbps', unit: 'kbps', better: 'lower', group: 'streaming', description: 'Mean |bitrate change| over the quality changes' },
+  { key: 'qoeLinear', unit: 'score', better: 'higher', group: 'streaming', description: 'Pensieve linear QoE: sum bitrate Mbps - 4.3 x rebuffer s - sum |change| Mbps' },
+  { key: 'networkScore', unit: 'score', better: 'higher', group: 'network', description: '0-100 network quality score of the reference notes (mean over 1 s samples)' },
   // Bandwidth estimation (harness/bwe-sim): RFC 8868 metrics for the RFC 8867 test cases, and the MMSys 2021 challenge score.
-  { key: 'utilisationRatio', unit: 'ratio', better: 'higher', description: 'BWE: bytes delivered / bytes the bottleneck could carry over the run' },
-  { key: 'queueDelayP95Ms', unit: 'ms', better: 'lower', description: 'BWE: 95th percentile of the queueing delay at the bottleneck (delivered packets)' },
-  { key: 'lossRatio', unit: 'ratio', better: 'lower', description: 'BWE: packets dropped on the path / packets sent (media and probes)' },
-  { key: 'mmsysNetworkScore', unit: 'score', better: 'higher', description: 'BWE: MMSys 2021 BWE challenge network score, 0-70 (0.2 delay + 0.2 receive rate + 0.3 loss, x100)' },
-  { key: 'avgDeliveredKbps', unit: 'kbps', better: 'higher', description: 'BWE: mean rate delivered to the receiver over the run' },
-  { key: 'avgTargetKbps', unit: 'kbps', better: 'higher', description: 'BWE: mean send-rate target over the run' },
+  { key: 'utilisationRatio', unit: 'ratio', better: 'higher', group: 'bwe', description: 'BWE: bytes delivered / bytes the bottleneck could carry over the run' },
+  { key: 'queueDelayP95Ms', unit: 'ms', better: 'lower', group: 'bwe', description: 'BWE: 95th percentile of the queueing delay at the bottleneck (delivered packets)' },
+  { key: 'lossRatio', unit: 'ratio', better: 'lower', group: 'bwe', description: 'BWE: packets dropped on the path / packets sent (media and probes)' },
+  { key: 'mmsysNetworkScore', unit: 'score', better: 'higher', group: 'bwe', description: 'BWE: MMSys 2021 BWE challenge network score, 0-70 (0.2 delay + 0.2 receive rate + 0.3 loss, x100)' },
+  { key: 'avgDeliveredKbps', unit: 'kbps', better: 'higher', group: 'bwe', description: 'BWE: mean rate delivered to the receiver over the run' },
+  { key: 'avgTargetKbps', unit: 'kbps', better: 'higher', group: 'bwe', description: 'BWE: mean send-rate target over the run' },
 ];
 
 export function metricInfo(key: string): MetricInfo | undefined {

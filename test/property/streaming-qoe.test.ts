@@ -160,6 +160,6 @@ describe('streamingQoe (examples)', () => {
   it('uses exactly the catalogue keys', async () => {
     const { METRICS } = await import('../../harness/metrics/catalog.ts');
     const keys = Object.keys(streamingQoe([], { segmentDurationS: 2 })).sort();
-    expect(keys).toEqual(METRICS.map((m) => m.key).filter((k) => k !== 'networkScore').sort());
+    expect(keys).toEqual(METRICS.filter((m) => m.group === 'streaming').map((m) => m.key).sort());
   });
 });
