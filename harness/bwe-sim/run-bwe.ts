@@ -14,25 +14,12 @@ import type { BweSample, BweSimOptions, BweSimResult } from './types.ts';
 export interface BweRunOptions extends BweSimOptions {
   /** Leave the timeline out (benchmarks). */
   withoutTimeline?: boolean;
+  /** How the scenario named the estimator (a file path), for per-algorithm expectations. */
+  algorithmSpec?: string;
 }
 
-/**
- * A BWE sample as a timeline entry. Not yet a member of TimelineEvent (harness/run/types.ts): until it
- * is, the samples travel in runBweScenarioDetailed's result, and runBweScenario's timeline holds the
- * capacity and network events only.
- */
-export interface BweTimelineSample {
-  kind: 'bwe';
-  tMs: number;
-  direction: 'down' | 'up';
-  capacityBps: number;
-  targetBps: number;
-  sentBps: number;
-  deliveredBps: number;
-  queueDelayMs: number;
-  lossRate: number;
-  reason: string;
-}
+/** A BWE sample as a timeline entry (the 'bwe' member of TimelineEvent). */
+export type BweTimelineSample = Extract<TimelineEvent, { kind: 'bwe' }>;
 
 export function bweTimelineSamples(sim: BweSimResult): BweTimelineSample[] {
   return sim.samples.map((s: BweSample) => ({
@@ -77,6 +64,8 @@ export function runBweScenarioDetailed(scenario: Scenario, factory: BweFactory, 
         // The capacity schedule is seed-independent: a fresh model's view is the one the run saw.
         ...capacityTimeline(buildLinkModel(scenario, { seed })[sim.direction], scenario.durationMs),
         ...networkEventTimeline(scenario),
+        // Every 5th 100 ms sample: a chart needs no more, and results.json stays small.
+        ...bweTimelineSamples(sim).filter((_, i) => i % 5 === 0),
       ].sort((a, b) => a.tMs - b.tMs);
   const run: RunResult = {
     scenario: scenario.name,
@@ -86,7 +75,7 @@ export function runBweScenarioDetailed(scenario: Scenario, factory: BweFactory, 
     algorithms: { bwe: factory.name },
     status: 'ok',
     metrics,
-    expectations: evaluateExpectations(scenario.expect, factory.name, metrics),
+    expectations: evaluateExpectations(scenario.expect, opts.algorithmSpec ? [factory.name, opts.algorithmSpec] : factory.name, metrics),
     timeline,
     wallMs: performance.now() - started,
   };

@@ -1,4 +1,6 @@
-// The plain-text summary printed after a run: one row per scenario x algorithm.
+// The plain-text summary printed after a run: one row per scenario x algorithm, one table per kind of
+// run (ABR streaming sessions, BWE simulations), since they report different metrics.
+import { runLabel } from '../run/run-matrix.ts';
 import type { RunResult } from '../run/types.ts';
 
 interface Column {
@@ -11,9 +13,19 @@ const fixed = (key: string, digits: number, scale = 1) => (run: RunResult) => {
   return v === undefined ? '-' : (v * scale).toFixed(digits);
 };
 
-const COLUMNS: Column[] = [
+const expectColumn: Column = {
+  title: 'expect',
+  cell: (r) => {
+    if (r.status === 'crashed') return 'CRASHED';
+    const failed = r.expectations.filter((e) => !e.pass).length;
+    if (r.expectations.length === 0) return '-';
+    return failed === 0 ? `ok (${r.expectations.length})` : `FAIL ${failed}/${r.expectations.length}`;
+  },
+};
+
+const ABR_COLUMNS: Column[] = [
   { title: 'scenario', cell: (r) => r.scenario },
-  { title: 'abr', cell: (r) => r.algorithms.abr ?? '-' },
+  { title: 'abr', cell: runLabel },
   { title: 'bitrate kbps', cell: fixed('avgBitrateKbps', 0) },
   { title: 'rebuffer %', cell: fixed('rebufferRatio', 2, 100) },
   { title: 'stalls', cell: fixed('rebufferCount', 0) },
@@ -21,29 +33,40 @@ const COLUMNS: Column[] = [
   { title: 'switches', cell: fixed('switchCount', 0) },
   { title: 'QoE', cell: fixed('qoeLinear', 1) },
   { title: 'net score', cell: fixed('networkScore', 0) },
-  {
-    title: 'expect',
-    cell: (r) => {
-      if (r.status === 'crashed') return 'CRASHED';
-      const failed = r.expectations.filter((e) => !e.pass).length;
-      if (r.expectations.length === 0) return '-';
-      return failed === 0 ? `ok (${r.expectations.length})` : `FAIL ${failed}/${r.expectations.length}`;
-    },
-  },
+  expectColumn,
 ];
 
-export function formatSummaryTable(runs: RunResult[]): string {
-  const rows = [COLUMNS.map((c) => c.title), ...runs.map((r) => COLUMNS.map((c) => c.cell(r)))];
-  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+const BWE_COLUMNS: Column[] = [
+  { title: 'scenario', cell: (r) => r.scenario },
+  { title: 'bwe', cell: runLabel },
+  { title: 'util %', cell: fixed('utilisationRatio', 1, 100) },
+  { title: 'p95 queue ms', cell: fixed('queueDelayP95Ms', 1) },
+  { title: 'loss %', cell: fixed('lossRatio', 2, 100) },
+  { title: 'delivered kbps', cell: fixed('avgDeliveredKbps', 0) },
+  { title: 'MMSys /70', cell: fixed('mmsysNetworkScore', 1) },
+  expectColumn,
+];
+
+function table(columns: Column[], runs: RunResult[]): string[] {
+  const rows = [columns.map((c) => c.title), ...runs.map((r) => columns.map((c) => c.cell(r)))];
+  const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   const line = (row: string[]) =>
     row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
-  const out = [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
+}
+
+export function formatSummaryTable(runs: RunResult[]): string {
+  const abrRuns = runs.filter((r) => r.algorithms.bwe === undefined);
+  const bweRuns = runs.filter((r) => r.algorithms.bwe !== undefined);
+  const out: string[] = [];
+  if (abrRuns.length) out.push(...table(ABR_COLUMNS, abrRuns));
+  if (bweRuns.length) out.push(...(out.length ? [''] : []), ...table(BWE_COLUMNS, bweRuns));
   const failures = runs.flatMap((r) =>
     r.status === 'crashed'
-      ? [`  ${r.scenario} / ${r.algorithms.abr}: crashed: ${firstLine(r.error ?? '')}`]
+      ? [`  ${r.scenario} / ${runLabel(r)}: crashed: ${firstLine(r.error ?? '')}`]
       : r.expectations
           .filter((e) => !e.pass)
-          .map((e) => `  ${r.scenario} / ${r.algorithms.abr}: expected ${e.expr}, got ${formatActual(e.actual)} (${e.where})`),
+          .map((e) => `  ${r.scenario} / ${runLabel(r)}: expected ${e.expr}, got ${formatActual(e.actual)} (${e.where})`),
   );
   if (failures.length) out.push('', 'Failed:', ...failures);
   return out.join('\n');

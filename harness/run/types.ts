@@ -23,6 +23,19 @@ export type TimelineEvent =
   | { kind: 'capacity'; tMs: number; direction: 'down' | 'up'; bps: number }
   /** Playback started. */
   | { kind: 'playback'; tMs: number; state: 'start' | 'end' }
+  /** Bandwidth estimation sample (BWE simulator): what the link allowed vs what the estimator chose. */
+  | {
+      kind: 'bwe';
+      tMs: number;
+      direction: 'down' | 'up';
+      capacityBps: number;
+      targetBps: number;
+      sentBps: number;
+      deliveredBps: number;
+      queueDelayMs: number;
+      lossRate: number;
+      reason: string;
+    }
   /** A scenario event (handover, outage, lossBurst, capacityStep) as it happened. */
   | { kind: 'network'; tMs: number; type: string; durationMs: number | null; detail: string };
 

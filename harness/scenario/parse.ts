@@ -42,6 +42,8 @@ import { parseDurationMs, parseFraction, parseQueue, parseRate, parseResolution,
 export interface ParseOptions {
   /** Known ABR names: others (that are not file paths) are errors with did-you-mean. */
   abrNames?: readonly string[];
+  /** Known bandwidth-estimator names, checked the same way. */
+  bweNames?: readonly string[];
   /** Folder that traces, manifests and algorithm files are relative to (default: the scenario's). */
   baseDir?: string;
 }
@@ -226,16 +228,17 @@ class Converter {
     const media = this.media(raw.media, duration);
     const algorithms = this.algorithms(raw, opts);
 
-    // Blocks are keyed as written in algorithms.abr ("./my-abr.ts"); each expectation carries the entry
-    // of algorithms.abr it names (for a file, the resolved path), the name a run of it is planned under.
-    const listed = raw.algorithms?.abr === undefined ? [] : typeof raw.algorithms.abr === 'string' ? [raw.algorithms.abr] : raw.algorithms.abr;
-    const written = listed.length ? listed : ['throughput'];
+    // Blocks are keyed as written in algorithms.abr/bwe ("./my-abr.ts"); each expectation carries the
+    // entry it names (for a file, the resolved path), the name a run of it is planned under.
+    const abrWritten = writtenList(raw.algorithms?.abr);
+    const written = [...(abrWritten.length || algorithms.bwe.length ? abrWritten : ['throughput']), ...writtenList(raw.algorithms?.bwe)];
+    const resolved = [...algorithms.abr, ...algorithms.bwe];
     const { expectations, issues } = parseExpectations(
       (raw.expect ?? {}) as Record<string, unknown>,
       written,
       (p) => `${this.file}:${this.lineOf(['expect', ...p]) ?? '?'}`,
     );
-    for (const e of expectations) if (e.algorithm !== null) e.algorithm = algorithms.abr[written.indexOf(e.algorithm)] ?? e.algorithm;
+    for (const e of expectations) if (e.algorithm !== null) e.algorithm = resolved[written.indexOf(e.algorithm)] ?? e.algorithm;
     for (const i of issues) this.issue(['expect', ...i.path], i.message);
 
     if (this.issues.length) return undefined;
@@ -564,26 +567,42 @@ class Converter {
   }
 
   private algorithms(raw: RawScenario, opts: ParseOptions): Scenario['algorithms'] {
-    const list = (v: string | string[] | undefined) => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
-    const abrRaw = list(raw.algorithms?.abr);
-    const abrWritten = abrRaw.length ? abrRaw : ['throughput'];
-    const abr = abrWritten.map((name, i) => {
-      const path: Path = typeof raw.algorithms?.abr === 'string' ? ['algorithms', 'abr'] : ['algorithms', 'abr', i];
+    const bwe = this.algorithmList(raw, 'bwe', opts.bweNames, [], './my-bwe.ts');
+    // A scenario that lists estimators and no ABR is a BWE scenario: no default player to run.
+    const abr = this.algorithmList(raw, 'abr', opts.abrNames, bwe.length ? [] : ['throughput'], './my-abr.ts');
+    return { abr, bwe, iceRestart: writtenList(raw.algorithms?.iceRestart) };
+  }
+
+  /** Names checked against the registry (with did-you-mean), files resolved against the scenario's folder. */
+  private algorithmList(
+    raw: RawScenario,
+    kind: 'abr' | 'bwe',
+    known: readonly string[] | undefined,
+    fallback: string[],
+    exampleFile: string,
+  ): string[] {
+    const written = writtenList(raw.algorithms?.[kind]);
+    const names = written.length ? written : fallback;
+    return names.map((name, i) => {
+      const path: Path = typeof raw.algorithms?.[kind] === 'string' ? ['algorithms', kind] : ['algorithms', kind, i];
       // Runs and their results are named by algorithm: the same one twice would be two rows of one name.
-      const first = abrWritten.indexOf(name);
-      if (first < i) this.issue(path, `expected each algorithm once, got "${name}" again (also algorithms.abr[${first}])`);
+      const first = names.indexOf(name);
+      if (first < i) this.issue(path, `expected each algorithm once, got "${name}" again (also algorithms.${kind}[${first}])`);
       if (looksLikePath(name)) {
         const file = isAbsolute(name) ? name : resolve(this.baseDir, name);
         if (!existsSync(file)) this.issue(path, `expected an algorithm file, got "${name}" (no such file: ${file})`);
         return file;
       }
-      if (opts.abrNames && !opts.abrNames.includes(name)) {
-        this.issue(path, `expected one of ${opts.abrNames.join(', ')} or a file (./my-abr.ts), got "${name}"${didYouMean(name, opts.abrNames)}`);
+      if (known && !known.includes(name)) {
+        this.issue(path, `expected one of ${known.join(', ')} or a file (${exampleFile}), got "${name}"${didYouMean(name, known)}`);
       }
       return name;
     });
-    return { abr, bwe: list(raw.algorithms?.bwe), iceRestart: list(raw.algorithms?.iceRestart) };
   }
+}
+
+function writtenList(v: string | string[] | undefined): string[] {
+  return v === undefined ? [] : typeof v === 'string' ? [v] : v;
 }
 
 export function looksLikePath(name: string): boolean {

@@ -72,6 +72,19 @@ describe('netqoe run', () => {
     expect(runCli(['run', '--bogus']).code).toBe(2);
   });
 
+  it('runs a BWE scenario like any other: one run per estimator, BWE metrics, the gate on gcc', () => {
+    const out = tempDir();
+    const r = runCli(['run', 'scenarios/bwe/step-profile.yaml', '--out', out]);
+    expect(r.code).toBe(0);
+    const runs = readResults(out).runs;
+    expect(runs.map((x) => x.algorithms.bwe)).toEqual(['gcc', 'seed-smooth', 'seed-jitter-cap']);
+    const gcc = runs[0];
+    expect(gcc.metrics.utilisationRatio).toBeGreaterThan(0.85);
+    expect(gcc.expectations.map((e) => e.pass)).toEqual([true, true]);
+    expect(gcc.timeline.some((e) => e.kind === 'bwe')).toBe(true);
+    expect(r.stdout).toMatch(/step-profile\s+gcc\s+\d/);
+  });
+
   it('runs a trace and a manifest without a scenario file', () => {
     const out = tempDir();
     const r = runCli(['run', '--trace', 'scenarios/traces/example-sabre-network.json', '--manifest', 'scenarios/manifests/example-movie.json', '--abr', 'bola,bba', '--out', out]);

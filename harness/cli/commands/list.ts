@@ -2,6 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ABR_REGISTRY } from '../../../algorithms/abr/registry.ts';
+import { BWE_REGISTRY } from '../../../algorithms/bwe/registry.ts';
 import { loadScenario } from '../../scenario/parse.ts';
 import { PRESET_TABLE } from '../../scenario/presets.ts';
 import { UserInputError } from '../exit-codes.ts';
@@ -13,16 +14,22 @@ const WHAT = ['scenarios', 'algorithms', 'presets'] as const;
 export function listCommand(what: string): number {
   switch (what) {
     case 'scenarios': {
-      const dir = join(projectRoot, 'scenarios');
-      for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort()) {
-        const s = loadScenario(join(dir, f));
-        process.stdout.write(`${join('scenarios', f).padEnd(40)} ${s.description}\n`);
+      // Top-level scenarios, then one level of folders (scenarios/bwe: the BWE test cases).
+      const root = join(projectRoot, 'scenarios');
+      const dirs = ['', ...readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'traces' && d.name !== 'manifests').map((d) => d.name).sort()];
+      for (const sub of dirs) {
+        for (const f of readdirSync(join(root, sub)).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort()) {
+          const s = loadScenario(join(root, sub, f));
+          process.stdout.write(`${join('scenarios', sub, f).padEnd(44)} ${s.description}\n`);
+        }
       }
       return 0;
     }
     case 'algorithms':
       process.stdout.write('ABR (--abr NAME, or a file: --abr ./my-abr.ts)\n');
       for (const a of ABR_REGISTRY) process.stdout.write(`  ${a.name.padEnd(14)} ${a.description}\n  ${''.padEnd(14)} source: ${a.source}\n`);
+      process.stdout.write('\nBWE (algorithms.bwe in a scenario, or a file: ./my-bwe.ts)\n');
+      for (const b of BWE_REGISTRY) process.stdout.write(`  ${b.name.padEnd(14)} ${b.description}\n  ${''.padEnd(14)} source: ${b.source}\n`);
       return 0;
     case 'presets':
       for (const p of PRESET_TABLE) process.stdout.write(`${p.name.padEnd(16)} ${p.summary}\n${''.padEnd(16)} source: ${p.source}\n`);

@@ -3,9 +3,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { abrNames } from '../../../algorithms/abr/registry.ts';
+import { bweNames } from '../../../algorithms/bwe/registry.ts';
 import { loadScenario, quickScenario } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/types.ts';
-import { exitCodeForRuns, planMatrix, runMatrix } from '../../run/run-matrix.ts';
+import { exitCodeForRuns, planMatrix, runLabel, runMatrix } from '../../run/run-matrix.ts';
 import type { ResultsFile, RunResult } from '../../run/types.ts';
 import { RESULTS_SCHEMA_VERSION } from '../../run/types.ts';
 import { writeReports } from '../../../reports/write-reports.ts';
@@ -44,8 +45,8 @@ export async function runCommand(files: string[], opts: RunOptions, log: Logger)
     runs = runMatrix(jobs, {
       seed: opts.seed,
       onRunDone: (done, _total, run) => {
-        progress.update(done, `${run.scenario} / ${run.algorithms.abr}`);
-        log.debug({ scenario: run.scenario, abr: run.algorithms.abr, wallMs: run.wallMs, status: run.status }, 'run done');
+        progress.update(done, `${run.scenario} / ${runLabel(run)}`);
+        log.debug({ scenario: run.scenario, ...run.algorithms, wallMs: run.wallMs, status: run.status }, 'run done');
       },
     });
   } finally {
@@ -85,5 +86,5 @@ function loadScenarios(files: string[], opts: RunOptions): Scenario[] {
   }
   if (opts.manifest) throw new UserInputError('--manifest goes with --trace');
   if (!files.length) throw new UserInputError('no scenario given: netqoe run <scenario.yaml...> (see `netqoe list scenarios`)');
-  return files.map((f) => loadScenario(f, { abrNames: abrNames() }));
+  return files.map((f) => loadScenario(f, { abrNames: abrNames(), bweNames: bweNames() }));
 }

@@ -1,5 +1,6 @@
 // `netqoe validate`: parse scenario files without running them.
 import { abrNames } from '../../../algorithms/abr/registry.ts';
+import { bweNames } from '../../../algorithms/bwe/registry.ts';
 import { loadScenario } from '../../scenario/parse.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, isUserInputError } from '../exit-codes.ts';
 
@@ -7,10 +8,10 @@ export function validateCommand(files: string[]): number {
   let bad = 0;
   for (const file of files) {
     try {
-      const s = loadScenario(file, { abrNames: abrNames() });
+      const s = loadScenario(file, { abrNames: abrNames(), bweNames: bweNames() });
       process.stdout.write(
         `ok   ${file}: "${s.name}", ${s.durationMs / 1000} s, ${s.network.length} phase(s), ${s.events.length} event(s), ` +
-          `${s.media.segmentCount} segments, abr: ${s.algorithms.abr.join(', ')}, ${s.expect.length} expectation(s)\n`,
+          `${s.media.segmentCount} segments, ${algorithmsText(s.algorithms)}, ${s.expect.length} expectation(s)\n`,
       );
     } catch (err) {
       if (!isUserInputError(err)) throw err;
@@ -19,4 +20,8 @@ export function validateCommand(files: string[]): number {
     }
   }
   return bad ? EXIT_BAD_INPUT : EXIT_OK;
+}
+
+function algorithmsText(a: { abr: string[]; bwe: string[] }): string {
+  return [a.abr.length ? `abr: ${a.abr.join(', ')}` : '', a.bwe.length ? `bwe: ${a.bwe.join(', ')}` : ''].filter(Boolean).join('; ');
 }
