@@ -11,7 +11,24 @@ export type DownlinkFeedback =
   /** The subscriber's receive-side estimate. */
   | { kind: 'remb'; tMs: number; bps: number }
   /** A report block about the forwarded stream: loss fraction 0..1 since the last report, jitter in ms. */
-  | { kind: 'receiver-report'; tMs: number; fractionLost: number; cumulativeLost: number; jitterMs: number };
+  | { kind: 'receiver-report'; tMs: number; fractionLost: number; cumulativeLost: number; jitterMs: number }
+  /**
+   * Transport-wide feedback (room option downlinkTransportCc): each packet's arrival on the
+   * subscriber's clock (µs), null when lost; match transportSeq with SentPacket.transportSeq.
+   */
+  | { kind: 'twcc'; tMs: number; packets: { transportSeq: number; receivedAtUs: number | null }[] };
+
+/** One packet the SFU sent to the subscriber (media, retransmissions aside, or padding). */
+export interface SentPacket {
+  /** Whole RTP packet (header + payload + padding). */
+  bytes: number;
+  /** When it left, on the SFU's clock. */
+  tMs: number;
+  /** Its transport-wide sequence number (16 bits) when transport-cc is negotiated, else null. */
+  transportSeq: number | null;
+  /** Padding sent because the estimator asked for a probe. */
+  probe: boolean;
+}
 
 export interface DownlinkEstimate {
   bps: number;
@@ -22,8 +39,14 @@ export interface DownlinkEstimator {
   readonly name: string;
   onFeedback(f: DownlinkFeedback): void;
   /** Every packet the SFU sends to this subscriber (the sent-rate side of an estimator). */
-  onSent(bytes: number, tMs: number): void;
+  onSent(p: SentPacket): void;
   estimate(tMs: number): DownlinkEstimate;
+  /**
+   * Optional probing: the total rate (media + padding) the estimator wants sent to this subscriber
+   * now, e.g. a GCC probe cluster or ALR probing; 0 or absent: no padding. The SFU fills the gap
+   * between what it forwards and this rate with padding-only packets between frames.
+   */
+  probeBps?(tMs: number): number;
   /** Loss/jitter/RTT as last reported, for the layer selector. */
   stats(): DownlinkStats;
 }

@@ -13,5 +13,7 @@ export {
   type DownlinkEstimatorFactory,
   type DownlinkFeedback,
   type DownlinkEstimate,
+  type SentPacket,
 } from './downlink-estimator.ts';
+export { twccPacketResults, type TwccFeedbackParts, type TwccPacketResult } from './rtp/twcc.ts';
 export { LayerForwarder, type ForwardCodec, type InboundPacket, type OutboundPacket } from './layer-forwarder.ts';

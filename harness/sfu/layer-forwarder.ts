@@ -20,6 +20,8 @@ export interface InboundPacket {
   timestamp: number;
   payload: Uint8Array;
   arrivalMs: number;
+  /** RTP marker: the last packet of a frame (padding may follow it). */
+  marker?: boolean;
 }
 
 export interface OutboundPacket {
@@ -66,6 +68,8 @@ export class LayerForwarder {
   private picOffset = 0;
   private tl0Offset = 0;
   private lastOut: { seq: number; ts: number; arrivalMs: number; pic: number | null; tl0: number | null } | null = null;
+  /** The last packet sent ended a frame: a padding packet may go next without splitting a frame. */
+  private atFrameEnd = false;
 
   constructor(opts: LayerForwarderOptions) {
     this.codec = opts.codec;
@@ -134,8 +138,24 @@ export class LayerForwarder {
     }
     if (this.lastOut === null || seqDiff(this.lastOut.seq, seq) > 0) {
       this.lastOut = { seq, ts, arrivalMs: p.arrivalMs, pic: pic ?? this.lastOut?.pic ?? null, tl0: tl0 ?? this.lastOut?.tl0 ?? null };
+      // A padding-only packet (no payload) sits between frames: it keeps the state of the one before.
+      if (p.payload.length > 0) this.atFrameEnd = p.marker === true;
     }
     return switched ? { sequenceNumber: seq, timestamp: ts, payload, switched } : { sequenceNumber: seq, timestamp: ts, payload };
+  }
+
+  /**
+   * A slot for one padding-only packet (a bandwidth probe) right after the last one sent, or null
+   * when that packet did not end a frame (padding inside a frame would split it). Later media
+   * packets are renumbered past the slot. A media packet reordered across the slot would take the
+   * slot's number (the receiver drops the duplicate): rare enough to accept for probes.
+   */
+  paddingSlot(): { sequenceNumber: number; timestamp: number } | null {
+    if (this.lastOut === null || !this.atFrameEnd) return null;
+    const seq = mod(this.lastOut.seq + 1, SEQ_MOD);
+    this.seqOffset = mod(this.seqOffset + 1, SEQ_MOD);
+    this.lastOut = { ...this.lastOut, seq };
+    return { sequenceNumber: seq, timestamp: this.lastOut.ts };
   }
 
   /** Make `p` (a switch point of the target layer) the continuation of what was sent. */

@@ -40,6 +40,12 @@ export interface RoomOptions {
   downlinkEstimator?: DownlinkEstimatorFactory;
   /** The estimate when no estimator is configured. Default 10 Mbps. */
   downlinkAssumeBps?: number;
+  /**
+   * Negotiate transport-cc with subscribers: werift stamps transport-wide sequence numbers, Chrome
+   * answers with transport-wide feedback (DownlinkFeedback 'twcc'), and sends no REMB. For
+   * send-side estimators (GCC). Default false.
+   */
+  downlinkTransportCc?: boolean;
 }
 
 export class Room {
@@ -49,6 +55,7 @@ export class Room {
   readonly capture: { width: number; height: number; frameRate: number };
   readonly selectIntervalMs: number;
   readonly rembIntervalMs: number;
+  readonly downlinkTransportCc: boolean;
   readonly publishers = new Map<string, PublisherPeer>();
   readonly subscribers = new Map<string, SubscriberPeer>();
   /** Publishers whose offer was answered (their layers are known). */
@@ -68,6 +75,7 @@ export class Room {
     this.capture = opts.capture ?? DEFAULT_CAPTURE;
     this.selectIntervalMs = opts.selectIntervalMs ?? 500;
     this.rembIntervalMs = opts.rembIntervalMs ?? 250;
+    this.downlinkTransportCc = opts.downlinkTransportCc ?? false;
     const sel = opts.layerSelector ?? DEFAULT_LAYER_SELECTOR;
     if (typeof sel === 'string') {
       const factory = requireLayerSelector(sel);

@@ -13,7 +13,7 @@ import { Room } from './room.ts';
 import type { RoomOptions } from './room.ts';
 import { CLOSE, parseClientMessage } from './signaling/messages.ts';
 import type { CandidateMessage, ClientMessage, ServerMessage } from './signaling/messages.ts';
-import { SubscriberPeer } from './subscriber.ts';
+import { PROBE_TICK_MS, SubscriberPeer } from './subscriber.ts';
 import type { PeerRole, SfuLayerSwitch, SfuPublisherSample, SfuSubscriberSample } from './types.ts';
 
 export interface SfuOptions {
@@ -94,6 +94,7 @@ export class Sfu {
     this.url = `ws://${this.host}:${port}/`;
     this.timers.push(setInterval(() => this.sampleAll(), this.opts.sampleIntervalMs ?? 1000));
     this.timers.push(setInterval(() => this.selectAll(), 100));
+    this.timers.push(setInterval(() => this.probeAll(), PROBE_TICK_MS));
     for (const t of this.timers) t.unref();
     return { url: this.url, port };
   }
@@ -152,6 +153,10 @@ export class Sfu {
       this.lastSelect.set(room.name, now);
       for (const s of room.subscribers.values()) s.select();
     }
+  }
+
+  private probeAll(): void {
+    for (const room of this.rooms.values()) for (const s of room.subscribers.values()) s.probeTick();
   }
 
   private sampleAll(): void {
@@ -344,6 +349,7 @@ class SignalingConnection {
         room: room.name,
         codecs: ['VP8', 'H264'],
         ice,
+        transportCc: room.downlinkTransportCc,
         estimator: room.makeDownlinkEstimator(peerId),
         makeSelector: () => room.makeSelector(),
         now,

@@ -1,10 +1,21 @@
 // One subscribing browser: a werift peer with one send-only video m-line per publisher in the room,
 // each fed by a LayerForwarder, with the layer chosen per publisher by the room's selector.
 
-import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, RtcpRrPacket, RtcpSrPacket, RTCPeerConnection, RtpHeader, RtpPacket } from 'werift';
-import type { RtcpPacket, RTCRtpTransceiver } from 'werift';
+import {
+  ReceiverEstimatedMaxBitrate,
+  RtcpPayloadSpecificFeedback,
+  RtcpRrPacket,
+  RtcpSrPacket,
+  RtcpTransportLayerFeedback,
+  RTCPeerConnection,
+  RtpHeader,
+  RtpPacket,
+  TransportWideCC,
+} from 'werift';
+import type { RtcpPacket, RTCRtpSender, RTCRtpTransceiver } from 'werift';
 import type { LayerDecision, LayerSelector } from '../../algorithms/layer/types.ts';
 import type { DownlinkEstimator } from './downlink-estimator.ts';
+import { partsFromWerift, twccPacketResults } from './rtp/twcc.ts';
 import { LayerForwarder } from './layer-forwarder.ts';
 import type { PublisherPeer } from './publisher.ts';
 import { toCandidateMessage } from './publisher.ts';
@@ -16,12 +27,19 @@ import type { SfuLayerSwitch, SfuSubscriberSample, VideoCodec } from './types.ts
 import { peerConfig, videoCodec } from './werift-config.ts';
 import type { IcePolicy } from './werift-config.ts';
 
+/** How often the SFU lets each subscriber send probe padding, and its limits per tick. */
+export const PROBE_TICK_MS = 20;
+const MAX_PADDING_PER_TICK = 32;
+const PROBE_BURST_BYTES = 32 * 267;
+
 export interface SubscriberOptions {
   id: string;
   room: string;
   /** Every codec a publisher of the room may use (the offer carries them; each m-line prefers its publisher's). */
   codecs: readonly VideoCodec[];
   ice: IcePolicy;
+  /** Negotiate transport-cc (transport-wide feedback for a send-side estimator). */
+  transportCc: boolean;
   estimator: DownlinkEstimator;
   makeSelector: () => LayerSelector;
   now: () => number;
@@ -52,12 +70,18 @@ export class SubscriberPeer {
   private negotiationWanted = false;
   private closed = false;
   private lastRembSeen: RtcpPayloadSpecificFeedback | null = null;
+  private lastTwccSeen: RtcpTransportLayerFeedback | null = null;
+  /** Everything sent to this subscriber (all feeds, padding included). */
+  private readonly sentMeter = new RateMeter(1000);
+  private sentBytesSinceTick = 0;
+  private probeCreditBytes = 0;
+  private lastProbeTickMs: number | null = null;
 
   constructor(opts: SubscriberOptions) {
     this.opts = opts;
     this.id = opts.id;
     this.room = opts.room;
-    this.pc = new RTCPeerConnection(peerConfig(opts.codecs, opts.ice));
+    this.pc = new RTCPeerConnection(peerConfig(opts.codecs, opts.ice, opts.transportCc));
     this.pc.onIceCandidate.subscribe((c) => opts.onCandidate(c ? toCandidateMessage(c.toJSON()) : null));
   }
 
@@ -69,13 +93,20 @@ export class SubscriberPeer {
   addPublisher(publisher: PublisherPeer): void {
     if (this.closed || this.feeds.has(publisher.id)) return;
     const transceiver = this.pc.addTransceiver('video', { direction: 'sendonly' });
-    transceiver.setCodecPreferences([videoCodec(publisher.codec)]);
+    transceiver.setCodecPreferences([videoCodec(publisher.codec, this.opts.transportCc)]);
     const sender = transceiver.sender;
     const forwarder = new LayerForwarder({ codec: publisher.codec });
     const meter = new RateMeter(1000);
     const feed: Feed = { publisher, transceiver, forwarder, selector: this.opts.makeSelector(), meter, decision: null, unsubscribe: () => {} };
     const off = publisher.onRtp((layer, packet, arrivalMs) => {
-      const out = forwarder.onPacket({ layer, sequenceNumber: packet.header.sequenceNumber, timestamp: packet.header.timestamp, payload: packet.payload, arrivalMs });
+      const out = forwarder.onPacket({
+        layer,
+        sequenceNumber: packet.header.sequenceNumber,
+        timestamp: packet.header.timestamp,
+        payload: packet.payload,
+        arrivalMs,
+        marker: packet.header.marker,
+      });
       if (out === null) return;
       if (out.switched) {
         publisher.noteKeyframe(out.switched.to);
@@ -100,10 +131,7 @@ export class SubscriberPeer {
         ssrc: sender.ssrc,
       });
       const rtp = new RtpPacket(header, Buffer.from(out.payload.buffer, out.payload.byteOffset, out.payload.byteLength));
-      const bytes = rtp.payload.length + 12;
-      meter.add(bytes, arrivalMs);
-      this.opts.estimator.onSent(bytes, arrivalMs);
-      sender.sendRtp(rtp).catch(() => undefined);
+      this.send(sender, rtp, meter, arrivalMs, false);
     });
     // The subscriber lost a picture: a keyframe of whatever layer it is on (or waiting for).
     const offPli = sender.onPictureLossIndication.subscribe(() => {
@@ -119,6 +147,56 @@ export class SubscriberPeer {
     this.feeds.set(publisher.id, feed);
     this.select(publisher.id);
     void this.negotiate();
+  }
+
+  /** Sends through werift (which sets SSRC, payload type and header extensions) and tells the estimator. */
+  private send(sender: RTCRtpSender, rtp: RtpPacket, meter: RateMeter, tMs: number, probe: boolean): void {
+    // werift stamps the transport-wide sequence number synchronously inside sendRtp (before its first await).
+    const transport = sender.dtlsTransport;
+    const seqBefore = transport?.transportSequenceNumber;
+    sender.sendRtp(rtp).catch(() => undefined);
+    const seqAfter = transport?.transportSequenceNumber;
+    const transportSeq = this.opts.transportCc && seqAfter !== undefined && seqAfter !== seqBefore ? seqAfter : null;
+    const bytes = 12 + rtp.payload.length + (rtp.header.padding ? rtp.header.paddingSize : 0) + (transportSeq === null ? 0 : 8);
+    meter.add(bytes, tMs);
+    this.sentMeter.add(bytes, tMs);
+    this.sentBytesSinceTick += bytes;
+    this.opts.estimator.onSent({ bytes, tMs, transportSeq, probe });
+  }
+
+  /**
+   * Probing: when the estimator asks for more than is being sent, padding-only packets fill the gap
+   * (up to 32 packets of 255 padding bytes per 20 ms tick: about 3.4 Mbps of padding at most; SRTP in
+   * JavaScript costs CPU per packet), between frames of the first feed.
+   * Called every PROBE_TICK_MS by the SFU.
+   */
+  probeTick(): void {
+    const probe = this.opts.estimator.probeBps?.(this.opts.now()) ?? 0;
+    if (this.closed || probe <= 0) {
+      this.probeCreditBytes = 0;
+      return;
+    }
+    const now = this.opts.now();
+    const dtMs = this.lastProbeTickMs === null ? PROBE_TICK_MS : Math.min(100, now - this.lastProbeTickMs);
+    this.lastProbeTickMs = now;
+    const sentBytes = this.sentBytesSinceTick;
+    this.sentBytesSinceTick = 0;
+    this.probeCreditBytes = Math.min(PROBE_BURST_BYTES, this.probeCreditBytes + (probe * dtMs) / 8000 - sentBytes);
+    if (this.probeCreditBytes <= 0) {
+      this.probeCreditBytes = Math.max(-PROBE_BURST_BYTES, this.probeCreditBytes);
+      return;
+    }
+    const feed = [...this.feeds.values()].find((f) => f.forwarder.currentLayer !== null);
+    if (!feed) return;
+    const sender = feed.transceiver.sender;
+    for (let i = 0; i < MAX_PADDING_PER_TICK && this.probeCreditBytes > 0; i++) {
+      const slot = feed.forwarder.paddingSlot();
+      if (slot === null) return;
+      const header = new RtpHeader({ padding: true, paddingSize: 255, marker: false, sequenceNumber: slot.sequenceNumber, timestamp: slot.timestamp, ssrc: sender.ssrc });
+      const rtp = new RtpPacket(header, Buffer.alloc(0));
+      this.send(sender, rtp, feed.meter, now, true);
+      this.probeCreditBytes -= 12 + 255;
+    }
   }
 
   removePublisher(publisherId: string): void {
@@ -227,6 +305,10 @@ export class SubscriberPeer {
       if (p === this.lastRembSeen) return;
       this.lastRembSeen = p;
       this.opts.estimator.onFeedback({ kind: 'remb', tMs: now, bps: Number(p.feedback.bitrate) });
+    } else if (p instanceof RtcpTransportLayerFeedback && p.feedback instanceof TransportWideCC) {
+      if (p === this.lastTwccSeen) return;
+      this.lastTwccSeen = p;
+      this.opts.estimator.onFeedback({ kind: 'twcc', tMs: now, packets: twccPacketResults(partsFromWerift(p.feedback)) });
     } else if (p instanceof RtcpRrPacket || p instanceof RtcpSrPacket) {
       const ours = new Set([...this.feeds.values()].map((f) => f.transceiver.sender.ssrc));
       for (const r of p.reports) {

@@ -10,6 +10,8 @@ import {
   useREMB,
   useSdesMid,
   useSdesRTPStreamId,
+  useTransportWideCC,
+  useTWCC,
 } from 'werift';
 import type { PeerConfig } from 'werift';
 import type { VideoCodec } from './types.ts';
@@ -18,10 +20,13 @@ import type { VideoCodec } from './types.ts';
  * No RTX: Chrome then retransmits on the media SSRC, which werift's simulcast receiver routes (it
  * drops RTX of rid streams). No transport-cc: werift's TWCC feedback does not drive Chrome's
  * estimator, and Chrome would wait for it instead of following REMB. goog-remb both ways: the SFU
- * steers publishers with REMB and hears subscribers' receive-side estimates as REMB.
+ * steers publishers with REMB and hears subscribers' receive-side estimates as REMB. A subscriber's
+ * peer may negotiate transport-cc (transportCc): werift then stamps transport-wide sequence numbers
+ * on what it sends and Chrome answers with transport-wide feedback, which a send-side estimator
+ * (GCC) needs; Chrome then sends no REMB on that connection.
  */
-export function videoCodec(codec: VideoCodec): RTCRtpCodecParameters {
-  const rtcpFeedback = [useNACK(), usePLI(), useFIR(), useREMB()];
+export function videoCodec(codec: VideoCodec, transportCc = false): RTCRtpCodecParameters {
+  const rtcpFeedback = [useNACK(), usePLI(), useFIR(), useREMB(), ...(transportCc ? [useTWCC()] : [])];
   if (codec === 'VP8') return new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90_000, rtcpFeedback });
   return new RTCRtpCodecParameters({
     mimeType: 'video/H264',
@@ -32,9 +37,9 @@ export function videoCodec(codec: VideoCodec): RTCRtpCodecParameters {
   });
 }
 
-export function videoHeaderExtensions(): RTCRtpHeaderExtensionParameters[] {
+export function videoHeaderExtensions(transportCc = false): RTCRtpHeaderExtensionParameters[] {
   // abs-send-time lets the subscriber's receive-side estimator produce REMB; rid routes simulcast.
-  return [useSdesMid(), useSdesRTPStreamId(), useAbsSendTime()];
+  return [useSdesMid(), useSdesRTPStreamId(), useAbsSendTime(), ...(transportCc ? [useTransportWideCC()] : [])];
 }
 
 export interface IcePolicy {
@@ -42,10 +47,10 @@ export interface IcePolicy {
   hostAddress: string;
 }
 
-export function peerConfig(codecs: readonly VideoCodec[], ice: IcePolicy): Partial<PeerConfig> {
+export function peerConfig(codecs: readonly VideoCodec[], ice: IcePolicy, transportCc = false): Partial<PeerConfig> {
   return {
-    codecs: { video: codecs.map(videoCodec), audio: [] },
-    headerExtensions: { video: videoHeaderExtensions(), audio: [] },
+    codecs: { video: codecs.map((c) => videoCodec(c, transportCc)), audio: [] },
+    headerExtensions: { video: videoHeaderExtensions(transportCc), audio: [] },
     iceServers: [],
     iceUseIpv6: false,
     iceUseTcp: false,

@@ -190,3 +190,43 @@ describe('LayerForwarder (examples)', () => {
     }
   });
 });
+
+describe('LayerForwarder padding slots (probes)', () => {
+  test('only after a frame end; later media is renumbered past the slots; forwarded padding keeps the state', () => {
+    const f = new LayerForwarder({ codec: 'VP8' });
+    f.setTarget(0, 0);
+    expect(f.paddingSlot()).toBeNull(); // nothing sent yet
+    f.onPacket({ layer: 0, sequenceNumber: 10, timestamp: 100, arrivalMs: 0, marker: false, payload: vp8Payload({ start: true, keyframe: true, pictureId: 1, tl0PicIdx: 0 }) });
+    expect(f.paddingSlot()).toBeNull(); // inside a frame
+    f.onPacket({ layer: 0, sequenceNumber: 11, timestamp: 100, arrivalMs: 1, marker: true, payload: vp8Payload({ start: false, keyframe: true, pictureId: 1, tl0PicIdx: 0 }) });
+    // The publisher's own padding, forwarded, is not a frame start or end.
+    expect(f.onPacket({ layer: 0, sequenceNumber: 12, timestamp: 100, arrivalMs: 2, payload: new Uint8Array() })?.sequenceNumber).toBe(12);
+    expect(f.paddingSlot()).toEqual({ sequenceNumber: 13, timestamp: 100 });
+    expect(f.paddingSlot()).toEqual({ sequenceNumber: 14, timestamp: 100 });
+    expect(f.onPacket({ layer: 0, sequenceNumber: 13, timestamp: 3100, arrivalMs: 33, payload: vp8Payload({ start: true, keyframe: false, pictureId: 2, tl0PicIdx: 0 }) })?.sequenceNumber).toBe(15);
+  });
+
+  test('property: with slots taken at random frame ends the output sequence stays gap-free and unique', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ packets: fc.integer({ min: 1, max: 4 }), pads: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 60 }), fc.integer({ min: 0, max: 0xffff }), (frames, base) => {
+        const f = new LayerForwarder({ codec: 'VP8' });
+        f.setTarget(0, 0);
+        const out: number[] = [];
+        let seq = base;
+        frames.forEach((fr, k) => {
+          for (let i = 0; i < fr.packets; i++) {
+            const o = f.onPacket({ layer: 0, sequenceNumber: seq, timestamp: k * 3000, arrivalMs: k * 33, marker: i === fr.packets - 1, payload: vp8Payload({ start: i === 0, keyframe: k === 0, pictureId: k, tl0PicIdx: 0 }) });
+            seq = (seq + 1) & 0xffff;
+            if (o) out.push(o.sequenceNumber);
+          }
+          for (let j = 0; j < fr.pads; j++) {
+            const slot = f.paddingSlot();
+            expect(slot).not.toBeNull();
+            out.push(slot!.sequenceNumber);
+          }
+        });
+        for (let i = 1; i < out.length; i++) expect((out[i] - out[i - 1] + 0x10000) % 0x10000).toBe(1);
+      }),
+    );
+  });
+});
