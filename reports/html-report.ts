@@ -107,7 +107,7 @@ function runBody(results: ResultsFile): string {
     sections.push(`<section class="scenario" data-scenario="${escapeHtml(scenario)}">
 <h2>${escapeHtml(scenario)}</h2>
 ${runs.map(({ run, index }) => runDetail(run, index)).join('\n')}
-<div class="chart-block"><h3>Chosen bitrate CDF, all algorithms</h3><div class="chart cdf" data-chart="cdf" data-scenario="${escapeHtml(scenario)}"></div></div>
+${runs.some(({ run }) => run.algorithms.abr) ? `<div class="chart-block"><h3>Chosen bitrate CDF, all algorithms</h3><div class="chart cdf" data-chart="cdf" data-scenario="${escapeHtml(scenario)}"></div></div>` : ''}
 </section>`);
   }
   return sections.join('\n');
@@ -146,7 +146,9 @@ function runDetail(run: RunResult, index: number): string {
   const chart =
     run.status === 'crashed' && !(run.timeline ?? []).length
       ? ''
-      : `<div class="chart timeline" data-chart="timeline" data-run="${index}"></div>`;
+      : (run.timeline ?? []).some((e) => e?.kind === 'bwe')
+        ? `<div class="chart bwe" data-chart="bwe" data-run="${index}"></div>`
+        : `<div class="chart timeline" data-chart="timeline" data-run="${index}"></div>`;
   return `<article class="run" id="run-${index}" data-run="${index}">
 <h3>${escapeHtml(run.scenario)} / ${escapeHtml(label)} ${statusBadge(run)}</h3>
 ${keyMetricsLine(run)}<p class="run-facts">seed ${escapeHtml(String(run.seed))} · ${escapeHtml(run.mode)} · ${(run.timeline ?? []).length} timeline events · computed in ${escapeHtml(String(Math.round(run.wallMs)))} ms</p>

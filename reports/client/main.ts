@@ -1,6 +1,7 @@
 // Entry point of the report page: reads the embedded results and fills every [data-chart] placeholder.
 // One broken chart shows its error in place and on the console; the others still render.
 import type { ResultsFile, RunResult } from '../../harness/run/types.ts';
+import { renderBweChart } from './bwe-chart.ts';
 import { renderCdfChart } from './cdf-chart.ts';
 import { algorithmColors, runLabel, runSeries } from './model.ts';
 import type { RunSeries } from './model.ts';
@@ -56,6 +57,11 @@ function renderChart(el: HTMLElement, data: PageData): void {
       algorithm: runLabel(run),
       color: colorOf(data, run),
     });
+  } else if (kind === 'bwe') {
+    const index = Number(el.dataset.run);
+    const run = data.results.runs[index];
+    if (!run) throw new Error(`no run #${index}`);
+    renderBweChart(el, { series: data.series[index], durationMs: scenarioEndMs(data, run.scenario), algorithm: runLabel(run), color: colorOf(data, run) });
   } else if (kind === 'cdf') {
     const runs = runsOfScenario(data, el.dataset.scenario ?? '');
     renderCdfChart(

@@ -31,8 +31,21 @@ export interface NetworkMark {
   detail: string;
 }
 
+/** A bandwidth-estimation sample: what the link allowed and what the estimator did. */
+export interface BwePoint {
+  tMs: number;
+  capacityBps: number;
+  targetBps: number;
+  sentBps: number;
+  deliveredBps: number;
+  queueDelayMs: number;
+  lossRate: number;
+  reason: string;
+}
+
 /** What the charts draw for one run; each list may be empty. */
 export interface RunSeries {
+  bwe: BwePoint[];
   capacityDown: CapacityPoint[];
   segments: SegmentPoint[];
   buffer: BufferPoint[];
@@ -88,7 +101,7 @@ function asRecord(v: unknown): Record<string, unknown> | null {
 
 /** Splits a timeline into what the charts know; unknown kinds and malformed events are skipped, never thrown on. */
 export function runSeries(timeline: readonly unknown[]): RunSeries {
-  const series: RunSeries = { capacityDown: [], segments: [], buffer: [], stalls: [], network: [], endMs: 0 };
+  const series: RunSeries = { bwe: [], capacityDown: [], segments: [], buffer: [], stalls: [], network: [], endMs: 0 };
   for (const raw of Array.isArray(timeline) ? timeline : []) {
     const e = asRecord(raw);
     if (!e || !isFiniteNumber(e.tMs)) continue;
@@ -114,6 +127,20 @@ export function runSeries(timeline: readonly unknown[]): RunSeries {
       case 'buffer':
         if (isFiniteNumber(e.bufferS)) series.buffer.push({ tMs, bufferS: e.bufferS });
         break;
+      case 'bwe':
+        if (isFiniteNumber(e.capacityBps) && isFiniteNumber(e.targetBps)) {
+          series.bwe.push({
+            tMs,
+            capacityBps: e.capacityBps,
+            targetBps: e.targetBps,
+            sentBps: isFiniteNumber(e.sentBps) ? e.sentBps : NaN,
+            deliveredBps: isFiniteNumber(e.deliveredBps) ? e.deliveredBps : NaN,
+            queueDelayMs: isFiniteNumber(e.queueDelayMs) ? e.queueDelayMs : NaN,
+            lossRate: isFiniteNumber(e.lossRate) ? e.lossRate : NaN,
+            reason: typeof e.reason === 'string' ? e.reason : '',
+          });
+        }
+        break;
       case 'stall':
         if (isFiniteNumber(e.durationMs)) series.stalls.push({ tMs, durationMs: e.durationMs });
         break;
@@ -131,6 +158,7 @@ export function runSeries(timeline: readonly unknown[]): RunSeries {
     series.endMs = Math.max(series.endMs, tMs + spanOf(e));
   }
   const byTime = (a: { tMs: number }, b: { tMs: number }) => a.tMs - b.tMs;
+  series.bwe.sort(byTime);
   series.capacityDown.sort(byTime);
   series.segments.sort(byTime);
   series.buffer.sort(byTime);
