@@ -1,7 +1,7 @@
 // A tiny HTTP server on 127.0.0.1 for the peer pages: pages/*.ts served as ES modules after Node's own
 // type stripping (no bundler: the browser resolves the pages' sibling imports itself).
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { stripTypeScriptTypes } from 'node:module';
@@ -47,12 +47,14 @@ export async function startPageServer(host = '127.0.0.1'): Promise<PageServer> {
         return;
       }
       const m = PAGE_FILE.exec(path);
-      if (m) {
-        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(pageModule(m[1]));
+      if (m && existsSync(`${PAGES_DIR}${m[1]}`)) {
+        const js = pageModule(m[1]); // before the head: a stripping error must still get its 500
+        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(js);
         return;
       }
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}\n`);
     } catch (err) {
+      if (res.headersSent) return void res.destroy();
       res.writeHead(500, { 'content-type': 'text/plain' }).end(`${err instanceof Error ? err.message : String(err)}\n`);
     }
   });
