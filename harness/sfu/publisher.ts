@@ -49,7 +49,7 @@ interface LayerState {
 }
 
 /** A layer silent for this long is inactive (Chrome paused it: not enough uplink for it). */
-const INACTIVE_AFTER_MS = 1500;
+const INACTIVE_AFTER_MS = 1000;
 /** Ask again for a keyframe not seen after this long; the third ask is a FIR. */
 const KEYFRAME_RETRY_MS = 500;
 
