@@ -1,5 +1,9 @@
 // What every mode returns and results.json stores. The report reads only this.
 
+import type { PeerStatsSample } from '../browser/stats-types.ts';
+import type { RelayTimelineSample } from '../relay/types.ts';
+import type { SfuLayerSwitch, SfuPublisherSample, SfuSubscriberSample } from '../sfu/types.ts';
+
 export const RESULTS_SCHEMA_VERSION = 1;
 
 export type TimelineEvent =
@@ -37,7 +41,17 @@ export type TimelineEvent =
       reason: string;
     }
   /** A scenario event (handover, outage, lossBurst, capacityStep) as it happened. */
-  | { kind: 'network'; tMs: number; type: string; durationMs: number | null; detail: string };
+  | { kind: 'network'; tMs: number; type: string; durationMs: number | null; detail: string }
+  /** Live: one browser peer's getStats sample (once a second). */
+  | { kind: 'peer'; tMs: number; sample: PeerStatsSample }
+  /** Live: the SFU's view of one subscriber x publisher (estimate, layer, reason), once a second. */
+  | { kind: 'sfu-subscriber'; tMs: number; sample: SfuSubscriberSample }
+  /** Live: the SFU's view of one publisher (layers received, REMB), once a second. */
+  | { kind: 'sfu-publisher'; tMs: number; sample: SfuPublisherSample }
+  /** Live: a layer switch that happened at the SFU. */
+  | { kind: 'layer-switch'; tMs: number; change: SfuLayerSwitch }
+  /** Live: one shaped link's counters over a window; `peerId` names whose link (uplink = direction 'up'). */
+  | (RelayTimelineSample & { peerId: string });
 
 export interface ExpectationOutcome {
   expr: string;
