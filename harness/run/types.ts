@@ -51,7 +51,29 @@ export type TimelineEvent =
   /** Live: a layer switch that happened at the SFU. */
   | { kind: 'layer-switch'; tMs: number; change: SfuLayerSwitch }
   /** Live: one shaped link's counters over a window; `peerId` names whose link (uplink = direction 'up'). */
-  | (RelayTimelineSample & { peerId: string });
+  | (RelayTimelineSample & { peerId: string })
+  /**
+   * Live, scored: what one subscriber displayed during the second starting at tMs, against the reference clip
+   * (harness/media). vmaf is null when ffmpeg has no libvmaf (psnr/ssim still set). Frames the viewer saw frozen
+   * count as the reference frame they show. framesScored < framesDisplayed when scoring subsampled.
+   */
+  | {
+      kind: 'frame-score';
+      tMs: number;
+      peerId: string;
+      vmaf: number | null;
+      psnrDb: number;
+      ssim: number;
+      framesDisplayed: number;
+      framesScored: number;
+    }
+  /** Live, scored: a freeze at one subscriber (Chrome's rule: gap >= max(3 x avg frame duration, avg + 150 ms)). */
+  | { kind: 'freeze'; tMs: number; peerId: string; durationMs: number }
+  /**
+   * Live, scored: glass-to-glass latency at one subscriber over the second starting at tMs (capture time painted in
+   * the frame vs display time, one clock): median and max of the frames first displayed in that second.
+   */
+  | { kind: 'latency'; tMs: number; peerId: string; medianMs: number; maxMs: number; frames: number };
 
 export interface ExpectationOutcome {
   expr: string;
