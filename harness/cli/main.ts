@@ -4,6 +4,7 @@ import { EXIT_BAD_INPUT, EXIT_CRASHED, isUserInputError } from './exit-codes.ts'
 import { createLogger } from './logger.ts';
 import { netqoeVersion } from './project.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { linkCommand } from './commands/link.ts';
 import { listCommand } from './commands/list.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
@@ -73,6 +74,18 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print the probe results as JSON')
     .action(async (opts: { json?: boolean }) => {
       exitCode = await doctorCommand(opts);
+    });
+  program
+    .command('link <scenario>')
+    .description("run the scenario's shaped link alone between a loopback port and HOST:PORT (put iperf3 or any app behind it); Ctrl-C writes the timeline")
+    .addOption(new Option('--backend <backend>', 'relay (userspace, default) or netem (kernel; see netqoe doctor)').choices(['relay', 'netem']).default('relay'))
+    .requiredOption('--listen <port>', 'UDP (and with --tcp, TCP) port on 127.0.0.1 that clients send to')
+    .requiredOption('--forward <host:port>', 'where the shaped traffic goes (loopback only)')
+    .option('--tcp', 'also relay TCP on the same port')
+    .option('--out <dir>', 'write link-timeline.json there on exit')
+    .option('--seed <n>', "seed for the link's random loss (replaces the scenario's seed)", parseSeed)
+    .action(async (file: string, opts: { backend: string; listen: string; forward: string; tcp?: boolean; out?: string; seed?: number }) => {
+      exitCode = await linkCommand(file, opts);
     });
   program
     .command('report <results>')
