@@ -23,6 +23,7 @@ import {
   type RawMedia,
   type RawPhase,
   type RawScenario,
+  type RawWebrtcPeer,
 } from './schema.ts';
 import { loadTrace, traceMeanBps } from './traces.ts';
 import type {
@@ -36,7 +37,16 @@ import type {
   QueueSpec,
   Scenario,
   ScenarioEvent,
+  SimulcastLayerSpec,
+  WebrtcPeerSpec,
+  WebrtcSpec,
 } from './types.ts';
+import { DEFAULT_LAYERS } from '../sfu/types.ts';
+
+/** The SFU's default layer selector (algorithms/layer/registry.ts DEFAULT_LAYER_SELECTOR). */
+export const DEFAULT_LIVE_LAYER_SELECTOR = 'highest-fit';
+/** The SFU's peerId rule (docs/signaling.md). */
+const PEER_ID = /^[\w.-]{1,64}$/;
 import { parseDurationMs, parseFraction, parseQueue, parseRate, parseResolution, type Parsed } from './units.ts';
 
 export interface ParseOptions {
@@ -44,6 +54,8 @@ export interface ParseOptions {
   abrNames?: readonly string[];
   /** Known bandwidth-estimator names, checked the same way. */
   bweNames?: readonly string[];
+  /** Known SFU layer-selector names (live runs), checked the same way (no files). */
+  layerNames?: readonly string[];
   /** Folder that traces, manifests and algorithm files are relative to (default: the scenario's). */
   baseDir?: string;
 }
@@ -226,13 +238,23 @@ class Converter {
     const events = converted.map((c) => c.event).filter((e): e is ScenarioEvent => e !== undefined);
     const network = this.orderPhases(phasesRaw, converted, raw.network, duration);
     const media = this.media(raw.media, duration);
-    const algorithms = this.algorithms(raw, opts);
+    // A webrtc call only runs live; a scenario with one and no mode is a live scenario.
+    const mode = raw.mode ?? (raw.webrtc !== undefined ? 'live' : 'sim');
+    if (raw.webrtc !== undefined && mode === 'sim') this.issue(['mode'], 'a webrtc call runs live: write mode: live (or remove the webrtc section)');
+    if (mode === 'live' && raw.media !== undefined) this.issue(['media'], 'live runs send a camera as simulcast layers: set webrtc.layers instead of media');
+    const algorithms = this.algorithms(raw, opts, mode);
+    const webrtc = mode === 'live' ? this.webrtc(raw, network, events, duration) : undefined;
+    if (mode === 'live') this.noAddressChange(events, []);
 
-    // Blocks are keyed as written in algorithms.abr/bwe ("./my-abr.ts"); each expectation carries the
+    // Blocks are keyed as written in algorithms.abr/bwe/layer ("./my-abr.ts"); each expectation carries the
     // entry it names (for a file, the resolved path), the name a run of it is planned under.
     const abrWritten = writtenList(raw.algorithms?.abr);
-    const written = [...(abrWritten.length || algorithms.bwe.length ? abrWritten : ['throughput']), ...writtenList(raw.algorithms?.bwe)];
-    const resolved = [...algorithms.abr, ...algorithms.bwe];
+    const layerWritten = writtenList(raw.algorithms?.layer);
+    const written =
+      mode === 'live'
+        ? [...(layerWritten.length ? layerWritten : [DEFAULT_LIVE_LAYER_SELECTOR]), ...writtenList(raw.algorithms?.bwe)]
+        : [...(abrWritten.length || algorithms.bwe.length ? abrWritten : ['throughput']), ...writtenList(raw.algorithms?.bwe)];
+    const resolved = mode === 'live' ? [...(algorithms.layer ?? []), ...algorithms.bwe] : [...algorithms.abr, ...algorithms.bwe];
     const { expectations, issues } = parseExpectations(
       (raw.expect ?? {}) as Record<string, unknown>,
       written,
@@ -248,20 +270,114 @@ class Converter {
       description: raw.description ?? '',
       durationMs: duration,
       seed: raw.seed ?? 1,
-      mode: raw.mode ?? 'sim',
+      mode,
       link: raw.link ?? 'auto',
       network,
       events: events.sort((a, b) => a.atMs - b.atMs),
       media: media!,
       algorithms,
+      ...(webrtc ? { webrtc } : {}),
       expect: expectations,
     };
   }
 
+  // --- live WebRTC calls -------------------------------------------------------------------------
+
+  private webrtc(raw: RawScenario, network: Phase[], events: ScenarioEvent[], durationMs: number): WebrtcSpec | undefined {
+    const w = raw.webrtc ?? {};
+    const path: Path = ['webrtc'];
+    const layers = w.layers === undefined ? DEFAULT_LAYERS.map((l) => ({ ...l })) : this.simulcastLayers(w.layers, [...path, 'layers']);
+    const peers = (role: 'publisher' | 'subscriber', v: number | RawWebrtcPeer[] | undefined): WebrtcPeerSpec[] => {
+      const key = `${role}s`;
+      if (v === undefined || typeof v === 'number') {
+        // A count: ids pub-1, pub-2 / sub-1, ... (the SFU's own naming), each on the scenario's network.
+        return Array.from({ length: v ?? 1 }, (_, i) => ({
+          id: `${role === 'publisher' ? 'pub' : 'sub'}-${i + 1}`,
+          role,
+          codec: null,
+          network,
+          events,
+          ownLink: false,
+        }));
+      }
+      return v.map((p, i) => this.webrtcPeer(raw, p, role, [...path, key, i], network, events, durationMs)).filter((p): p is WebrtcPeerSpec => p !== undefined);
+    };
+    const publishers = peers('publisher', w.publishers);
+    const subscribers = peers('subscriber', w.subscribers);
+    if (publishers.length === 0 && (w.publishers === 0 || (Array.isArray(w.publishers) && w.publishers.length === 0))) {
+      this.issue([...path, 'publishers'], 'expected at least one publisher, got none');
+    }
+    const seen = new Map<string, string>();
+    for (const [key, list] of [['publishers', publishers], ['subscribers', subscribers]] as const) {
+      list.forEach((p, i) => {
+        const where = `webrtc.${key}[${i}]`;
+        const before = seen.get(p.id);
+        if (before !== undefined) this.issue([...path, key, i, 'id'], `expected a unique peer id, got "${p.id}" again (also ${before})`);
+        seen.set(p.id, where);
+      });
+    }
+    if (!layers) return undefined;
+    return { codec: w.codec ?? 'VP8', layers, publishers, subscribers };
+  }
+
+  private simulcastLayers(raw: NonNullable<NonNullable<RawScenario['webrtc']>['layers']>, path: Path): SimulcastLayerSpec[] | undefined {
+    const n = raw.length;
+    const out: SimulcastLayerSpec[] = [];
+    raw.forEach((l, i) => {
+      const lp: Path = [...path, i];
+      if (!/^[A-Za-z0-9]{1,16}$/.test(l.rid)) this.issue([...lp, 'rid'], `expected a rid of 1-16 letters or digits (RFC 8851), got ${describeValue(l.rid)}`);
+      if (raw.findIndex((o) => o.rid === l.rid) < i) this.issue([...lp, 'rid'], `expected a unique rid, got "${l.rid}" again`);
+      const maxBitrateBps = this.val(parseRate, l.maxBitrate, [...lp, 'maxBitrate']);
+      if (maxBitrateBps === undefined) return;
+      if (maxBitrateBps <= 0) this.issue([...lp, 'maxBitrate'], `expected a bitrate > 0, got ${describeValue(l.maxBitrate)}`);
+      if (out.length && maxBitrateBps < out[out.length - 1].maxBitrateBps) {
+        this.issue([...lp, 'maxBitrate'], `expected layers ascending by bitrate (lowest first), got ${describeValue(l.maxBitrate)} after ${out[out.length - 1].maxBitrateBps / 1000} kbps`);
+      }
+      // Default scale: the top layer at full size, each one below at half the one above.
+      out.push({ rid: l.rid, scaleResolutionDownBy: l.scale ?? 2 ** (n - 1 - i), maxBitrateBps });
+    });
+    return out.length === n ? out : undefined;
+  }
+
+  /** A peer's link: its own phases and events, or the scenario's (docs/scenario-format.md, "Live WebRTC"). */
+  private webrtcPeer(
+    raw: RawScenario,
+    p: RawWebrtcPeer,
+    role: 'publisher' | 'subscriber',
+    path: Path,
+    network: Phase[],
+    events: ScenarioEvent[],
+    durationMs: number,
+  ): WebrtcPeerSpec | undefined {
+    if (!PEER_ID.test(p.id)) this.issue([...path, 'id'], `expected a peer id of 1-64 letters, digits, "_", "." or "-", got ${describeValue(p.id)}`);
+    if (p.codec !== undefined && role === 'subscriber') this.issue([...path, 'codec'], "a subscriber receives the publishers' codec: remove codec");
+    const codec = p.codec ?? null;
+    if (p.network === undefined && p.events === undefined) return { id: p.id, role, codec, network, events, ownLink: false };
+    const rawPhases = p.network ?? raw.network;
+    // Phases written in the peer are located there; the scenario's phases where they are written.
+    const phasePrefix: Path = p.network !== undefined ? path : [];
+    const phases = rawPhases.map((ph, j) => this.phase(ph, j, phasePrefix));
+    const rawEvents = p.events ?? [];
+    const converted = rawEvents.map((e, j) => ({ event: this.event(e, j, durationMs, path), index: j }));
+    const own = converted.map((c) => c.event).filter((e): e is ScenarioEvent => e !== undefined);
+    const peerNetwork = this.orderPhases(phases, converted, rawPhases, durationMs, phasePrefix);
+    this.noAddressChange(own, path);
+    return { id: p.id, role, codec, network: peerNetwork, events: own.sort((a, b) => a.atMs - b.atMs), ownLink: true };
+  }
+
+  /** The relay could move a peer to a new port, but the live harness does not restart ICE yet. */
+  private noAddressChange(events: ScenarioEvent[], prefix: Path): void {
+    events.forEach((e, i) => {
+      if (e.type === 'handover' && e.addressChange) {
+        this.issue([...prefix, 'events', i, 'addressChange'], 'live runs do not restart ICE on an address change yet: set addressChange: false');
+      }
+    });
+  }
+
   // --- network -------------------------------------------------------------------------------
 
-  private phase(raw: RawPhase, i: number): Phase | undefined {
-    const path: Path = ['network', i];
+  private phase(raw: RawPhase, i: number, prefix: Path = []): Phase | undefined {
+    const path: Path = [...prefix, 'network', i];
     let preset: Preset | undefined;
     if (raw.preset !== undefined) {
       preset = getPreset(raw.preset);
@@ -423,8 +539,8 @@ class Converter {
 
   // --- events ------------------------------------------------------------------------------------
 
-  private event(raw: RawEvent, i: number, durationMs: number): ScenarioEvent | undefined {
-    const path: Path = ['events', i];
+  private event(raw: RawEvent, i: number, durationMs: number, prefix: Path = []): ScenarioEvent | undefined {
+    const path: Path = [...prefix, 'events', i];
     const atMs = this.val(parseDurationMs, raw.at, [...path, 'at']);
     if (atMs === undefined) return undefined;
     if (atMs >= durationMs && durationMs > 0) {
@@ -432,6 +548,15 @@ class Converter {
       return undefined;
     }
     const dur = (v: unknown, key: string) => this.val(parseDurationMs, v, [...path, key]);
+    // An outage or loss burst of 0 s does nothing: almost always a unit slip ("0.5" for "0.5s" is refused earlier).
+    const positiveDur = (v: unknown, key: string) => {
+      const ms = dur(v, key);
+      if (ms !== undefined && ms <= 0) {
+        this.issue([...path, key], `expected a duration > 0, got ${describeValue(v)}`);
+        return undefined;
+      }
+      return ms;
+    };
     switch (raw.type) {
       case 'handover': {
         const outageMs = raw.outage === undefined ? 0 : dur(raw.outage, 'outage');
@@ -439,11 +564,11 @@ class Converter {
         return { type: 'handover', atMs, to: raw.to, outageMs, addressChange: raw.addressChange ?? true };
       }
       case 'outage': {
-        const durationMs2 = dur(raw.duration, 'duration');
+        const durationMs2 = positiveDur(raw.duration, 'duration');
         return durationMs2 === undefined ? undefined : { type: 'outage', atMs, durationMs: durationMs2, direction: raw.direction ?? 'both' };
       }
       case 'lossBurst': {
-        const d = dur(raw.duration, 'duration');
+        const d = positiveDur(raw.duration, 'duration');
         const rate = this.val(parseFraction, raw.loss, [...path, 'loss']);
         return d === undefined || rate === undefined ? undefined : { type: 'lossBurst', atMs, durationMs: d, rate, direction: raw.direction ?? 'both' };
       }
@@ -466,6 +591,7 @@ class Converter {
     events: { event: ScenarioEvent | undefined; index: number }[],
     raw: RawPhase[],
     durationMs: number,
+    prefix: Path = [],
   ): Phase[] {
     const names = new Map<string, number>();
     // Names written in the file first: a default name (the preset's) gives way to them, not the reverse.
@@ -473,7 +599,7 @@ class Converter {
     for (const { p, i } of [...named.filter((x) => raw[x.i].name !== undefined), ...named.filter((x) => raw[x.i].name === undefined)]) {
       if (names.has(p!.name)) {
         if (raw[i].name === undefined) p!.name = `${p!.name}-${i}`;
-        else this.issue(['network', i, 'name'], `expected a unique phase name, got "${p!.name}" again (also network[${names.get(p!.name)}])`);
+        else this.issue([...prefix, 'network', i, 'name'], `expected a unique phase name, got "${p!.name}" again (also network[${names.get(p!.name)}])`);
       }
       names.set(p!.name, i);
     }
@@ -481,7 +607,7 @@ class Converter {
     events.forEach(({ event: e, index }) => {
       if (e?.type !== 'handover') return;
       const target = names.get(e.to);
-      const evPath: Path = ['events', index];
+      const evPath: Path = [...prefix, 'events', index];
       if (target === undefined) {
         // A phase of that name that failed to convert has its own error already.
         if (raw.some((r, i) => !phases[i] && (r.name ?? r.preset) === e.to)) return;
@@ -496,8 +622,8 @@ class Converter {
       starts.set(target, e.atMs);
     });
     phases.forEach((p, i) => {
-      if (p && p.atMs === null && !starts.has(i)) this.issue(['network', i], `phase "${p.name}" has no "at" and no handover leads to it: give it "at" or a handover event`);
-      if (p && p.atMs !== null && durationMs > 0 && p.atMs >= durationMs) this.issue(['network', i, 'at'], `expected a start before the scenario's end (${durationMs / 1000} s), got ${p.atMs / 1000} s`);
+      if (p && p.atMs === null && !starts.has(i)) this.issue([...prefix, 'network', i], `phase "${p.name}" has no "at" and no handover leads to it: give it "at" or a handover event`);
+      if (p && p.atMs !== null && durationMs > 0 && p.atMs >= durationMs) this.issue([...prefix, 'network', i, 'at'], `expected a start before the scenario's end (${durationMs / 1000} s), got ${p.atMs / 1000} s`);
     });
     const effective = phases
       .map((p, i) => ({ p, i, t: p ? (p.atMs ?? starts.get(i) ?? Infinity) : Infinity }))
@@ -507,10 +633,10 @@ class Converter {
       const [a, b] = [effective[k - 1], effective[k]];
       if (a.t !== b.t || !Number.isFinite(b.t)) continue;
       // The link enters both at once and the later one wins: the earlier would never be in force.
-      this.issue(b.p!.atMs === null ? ['network', b.i] : ['network', b.i, 'at'], `phase "${b.p!.name}" starts at ${b.t / 1000} s like phase "${a.p!.name}": give each phase its own start`);
+      this.issue(b.p!.atMs === null ? [...prefix, 'network', b.i] : [...prefix, 'network', b.i, 'at'], `phase "${b.p!.name}" starts at ${b.t / 1000} s like phase "${a.p!.name}": give each phase its own start`);
     }
     if (effective.length && effective[0].t !== 0 && this.issues.length === 0) {
-      this.issue(['network', effective[0].i, 'at'], `expected the first phase to start at 0s, got ${effective[0].t / 1000} s`);
+      this.issue([...prefix, 'network', effective[0].i, 'at'], `expected the first phase to start at 0s, got ${effective[0].t / 1000} s`);
     }
     return effective.map((x) => x.p!);
   }
@@ -559,6 +685,15 @@ class Converter {
             return { bitrateBps, ...res, fps: r.fps ?? 30 };
           })
         : DEFAULT_LADDER;
+      // Quality indexes are ladder positions: two rungs of one bitrate make "up a quality" meaningless.
+      // (Rungs with their own error read as 1 bit/s and are left out.)
+      const seenBitrate = new Map<number, number>();
+      rungs.forEach((r, i) => {
+        if (!m.ladder || r.bitrateBps <= 1) return;
+        const first = seenBitrate.get(r.bitrateBps);
+        if (first === undefined) seenBitrate.set(r.bitrateBps, i);
+        else this.issue([...path, 'ladder', i, 'bitrate'], `expected a bitrate no other rung has, got ${describeValue(m.ladder[i].bitrate)} as rung ${first} has`);
+      });
       media = ladderMedia({ rungs, segmentDurationMs, lengthMs: Math.max(lengthMs, segmentDurationMs), bufferMaxMs, startupBufferMs });
     }
     if (media.segmentDurationMs > media.bufferMaxMs) this.issue([...path, 'buffer'], `expected a buffer of at least one segment (${media.segmentDurationMs / 1000} s), got ${media.bufferMaxMs / 1000} s`);
@@ -566,8 +701,18 @@ class Converter {
     return media;
   }
 
-  private algorithms(raw: RawScenario, opts: ParseOptions): Scenario['algorithms'] {
+  private algorithms(raw: RawScenario, opts: ParseOptions, mode: 'sim' | 'live'): Scenario['algorithms'] {
     const bwe = this.algorithmList(raw, 'bwe', opts.bweNames, [], './my-bwe.ts');
+    if (mode === 'live') {
+      if (raw.algorithms?.abr !== undefined) {
+        this.issue(['algorithms', 'abr'], 'live runs choose simulcast layers with algorithms.layer (any ABR as "abr:<name>"): move it there');
+      }
+      const layer = this.algorithmList(raw, 'layer', opts.layerNames, [DEFAULT_LIVE_LAYER_SELECTOR], '');
+      return { abr: [], bwe, iceRestart: writtenList(raw.algorithms?.iceRestart), layer };
+    }
+    if (raw.algorithms?.layer !== undefined) {
+      this.issue(['algorithms', 'layer'], 'layer selectors choose simulcast layers in live runs: add mode: live (and a webrtc section), or remove it');
+    }
     // A scenario that lists estimators and no ABR is a BWE scenario: no default player to run.
     const abr = this.algorithmList(raw, 'abr', opts.abrNames, bwe.length ? [] : ['throughput'], './my-abr.ts');
     return { abr, bwe, iceRestart: writtenList(raw.algorithms?.iceRestart) };
@@ -576,7 +721,7 @@ class Converter {
   /** Names checked against the registry (with did-you-mean), files resolved against the scenario's folder. */
   private algorithmList(
     raw: RawScenario,
-    kind: 'abr' | 'bwe',
+    kind: 'abr' | 'bwe' | 'layer',
     known: readonly string[] | undefined,
     fallback: string[],
     exampleFile: string,
@@ -588,13 +733,18 @@ class Converter {
       // Runs and their results are named by algorithm: the same one twice would be two rows of one name.
       const first = names.indexOf(name);
       if (first < i) this.issue(path, `expected each algorithm once, got "${name}" again (also algorithms.${kind}[${first}])`);
+      if (kind === 'layer' && looksLikePath(name)) {
+        this.issue(path, `expected a layer selector name${known ? ` (${known.join(', ')})` : ''}, got "${name}": layer selectors load by name only`);
+        return name;
+      }
       if (looksLikePath(name)) {
         const file = isAbsolute(name) ? name : resolve(this.baseDir, name);
         if (!existsSync(file)) this.issue(path, `expected an algorithm file, got "${name}" (no such file: ${file})`);
         return file;
       }
       if (known && !known.includes(name)) {
-        this.issue(path, `expected one of ${known.join(', ')} or a file (${exampleFile}), got "${name}"${didYouMean(name, known)}`);
+        const orFile = exampleFile ? ` or a file (${exampleFile})` : '';
+        this.issue(path, `expected one of ${known.join(', ')}${orFile}, got "${name}"${didYouMean(name, known)}`);
       }
       return name;
     });

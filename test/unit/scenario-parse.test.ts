@@ -360,6 +360,14 @@ network:
     ]);
   });
 
+  it('an outage or loss burst of 0 s is an error on its duration', () => {
+    const t = onePhase('', 'events:\n  - {at: 10s, type: outage, duration: 0s}\n  - {at: 20s, type: lossBurst, duration: 0ms, loss: 5%}\n');
+    expect(errorLines(t)).toEqual([
+      `${FILE}:${lineWith(t, 'type: outage')} events[0].duration: expected a duration > 0, got "0s"`,
+      `${FILE}:${lineWith(t, 'type: lossBurst')} events[1].duration: expected a duration > 0, got "0ms"`,
+    ]);
+  });
+
   it('capacityStep needs exactly one of factor and rate', () => {
     for (const [fields, got] of [
       ['', 'neither'],
@@ -424,6 +432,7 @@ ladder:
       `${FILE}:8 media.ladder[0].bitrate: expected a bitrate > 0, got 0`,
       `${FILE}:9 media.ladder[1].bitrate: expected a rate like "5Mbps", "800kbps" or a number of bit/s (bits, not bytes: "5MBps" reads as bytes per second), got "5MBps"`,
     ]);
+    expect(bad('ladder:\n  - {bitrate: 1Mbps}\n  - {bitrate: 1000kbps}')).toEqual([`${FILE}:9 media.ladder[1].bitrate: expected a bitrate no other rung has, got "1000kbps" as rung 0 has`]);
     const missing = bad('manifest: manifests/nope.json');
     expect(missing).toEqual([`${FILE}:7 media.manifest: ${join(SCENARIOS, 'manifests/nope.json')}: expected a readable manifest file, got ENOENT`]);
   });
