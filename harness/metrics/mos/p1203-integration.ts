@@ -1,0 +1,180 @@
+// ITU-T P.1203.3 (10/2017, with Amendment 1 options): audiovisual integration O.34/O.35 and final O.46 with stalling and quality oscillations (clauses 8.1-8.4, eqs. 5-31).
+
+import { clamp, percentileLinear } from './p1203-shared.ts';
+import { p1203RandomForestFeatures, type P1203RandomForest } from './p1203-random-forest.ts';
+
+/** A stall in media time: where playback stopped (0 = initial loading) and for how long. */
+export interface P1203Stall {
+  positionS: number;
+  durationS: number;
+}
+
+export interface P1203IntegrationInput {
+  /** O.21 per second; empty = no audio track, scored as constant 5 (what P.1203.3 does without I.11). */
+  o21: readonly number[];
+  /** O.22 per second (required). */
+  o22: readonly number[];
+  stalls: readonly P1203Stall[];
+  /** The trees of P.1203.3's random-forest part; without them O.46 uses the parametric part alone (see below). */
+  randomForest?: P1203RandomForest | null;
+  /** Amendment 1 clause 8.2: low audio quality pulls O.34 down. */
+  amendment1Audiovisual?: boolean;
+  /** Amendment 1 clause 8.4: long total stalling scales O.46 down. */
+  amendment1Stalling?: boolean;
+}
+
+export interface P1203IntegrationResult {
+  /** Audiovisual quality per second. */
+  o34: number[];
+  /** Audiovisual quality of the session without stalling (the oscillation and negative-bias corrections applied). */
+  o35: number;
+  /** 1 + 4 x the stalling impact: the session as the stalls alone would rate it (the reference output's "O23"). */
+  stallingMos: number;
+  /** Final audiovisual quality O.46, 1..5. */
+  o46: number;
+  /** Whether O.46 includes the random-forest part (false: parametric only). */
+  randomForestUsed: boolean;
+  /** Seconds scored (the shorter of audio and video). */
+  durationS: number;
+}
+
+const C = {
+  cRef7: 0.48412879,
+  cRef8: 10,
+  av1: -0.00069084,
+  av2: 0.15374283,
+  av3: 0.97153861,
+  av4: 0.02461776,
+  amd1AThreshold: 2.0,
+  t1: 0.00666620027943848,
+  t2: 0.0000404018840273729,
+  t3: 0.156497800436237,
+  t4: 0.143179744942738,
+  t5: 0.0238641564518876,
+  c1: 1.87403625,
+  c2: 7.85416481,
+  c23: 0.0185382,
+  s1: 9.35158684,
+  s2: 0.91890815,
+  s3: 11.0567558,
+  amd1A1: -0.066667,
+  amd1A2: 2.0,
+  comp1: 0.6775608,
+  comp2: -8.05533303,
+  comp3: 0.17332553,
+  comp4: -0.01035647,
+  f1: 0.02833052,
+  f2: 0.98117059,
+} as const;
+
+/** P.1203.3's exponential weighting: 1 at x = 0, decaying by half every d towards b. */
+function decay(b: number, d: number, x: number): number {
+  return b + (1 - b) * Math.pow(0.5, x / d);
+}
+
+export function p1203Integrate(input: P1203IntegrationInput): P1203IntegrationResult {
+  const { o22 } = input;
+  if (o22.length === 0) throw new RangeError('P.1203.3 needs at least one second of video (O.22)');
+  const hasAudio = input.o21.length > 0;
+  const durationS = hasAudio ? Math.min(input.o21.length, o22.length) : o22.length;
+  const o21 = hasAudio ? input.o21 : new Array<number>(durationS).fill(5);
+
+  // Stalls outside the media, or of no length, do not count.
+  const stalls = input.stalls.filter((s) => s.positionS <= durationS && s.durationS > 0);
+
+  // Clause 8.1.1.1: stall length weighted by recency, count, mean interval between stalls.
+  const totalStallS = stalls.reduce((sum, s) => sum + s.durationS * decay(C.cRef7, C.cRef8, durationS - s.positionS), 0);
+  const numStalls = stalls.length;
+  let avgStallIntervalS = 0;
+  if (numStalls > 1) avgStallIntervalS = (stalls[numStalls - 1].positionS - stalls[0].positionS) / (numStalls - 1);
+
+  // Clauses 8.1.2.2-8.1.2.5: quality spread, change rate and direction changes of O.22.
+  const spread = Math.max(...o22) - Math.min(...o22);
+  let changes = 0;
+  for (let i = 1; i < durationS; i++) if (Math.abs(o22[i] - o22[i - 1]) > 0.2) changes++;
+  const changeRate = changes / durationS;
+  const { longestS, total: dirChanges } = qualityDirectionChanges(o22);
+
+  // Eqs. 19-21: per-second audiovisual quality and its recency-weighted mean.
+  const o34: number[] = [];
+  let num = 0;
+  let den = 0;
+  for (let t = 0; t < durationS; t++) {
+    let q = clamp(C.av1 + C.av2 * o21[t] + C.av3 * o22[t] + C.av4 * o21[t] * o22[t], 1, 5);
+    if (input.amendment1Audiovisual) q = (1 - Math.max(0, C.amd1AThreshold - o21[t])) * (q - 1) + 1;
+    o34.push(q);
+    const w1 = C.t1 + C.t2 * Math.exp(t / durationS / C.t3);
+    const w2 = C.t4 - C.t5 * q;
+    num += w1 * w2 * q;
+    den += w1 * w2;
+  }
+  const o35Baseline = num / den;
+
+  // Eqs. 5-7: the negative bias of recent drops below the baseline.
+  const diffs = o34.map((q, i) => (q - o35Baseline) * decay(C.c1, C.c2, durationS - i - 1));
+  const negativeBias = Math.max(0, -percentileLinear(diffs, 10)) * C.c23;
+  // Eqs. 23-27: oscillation and adaptation compensation, only when the direction changes are short-lived.
+  let oscComp = 0;
+  if (longestS / durationS < 0.25 && longestS < 30) {
+    const qDiff = Math.max(0, 1 + Math.log10(spread + 0.001));
+    oscComp = clamp(qDiff * Math.exp(C.comp1 * dirChanges + C.comp2), 0, 1.5);
+  }
+  let adaptComp = 0;
+  if (longestS / durationS < 0.25) adaptComp = clamp(C.comp3 * spread * changeRate + C.comp4, 0, 0.5);
+  const o35 = o35Baseline - negativeBias - oscComp - adaptComp; // eq. 18
+
+  // Eqs. 29, 31, 28, 30.
+  const stallImpact =
+    Math.exp(-numStalls / C.s1) * Math.exp(-totalStallS / durationS / C.s2) * Math.exp(-avgStallIntervalS / durationS / C.s3);
+  const stallingMos = 1 + 4 * stallImpact;
+  const parametric = clamp(1 + (o35 - 1) * stallImpact, 1, 5);
+  const rf = input.randomForest ?? null;
+  // Without the trees the random-forest quarter is replaced by the parametric estimate (documented in docs/scoring.md).
+  const rfScore = rf ? rf.predict(p1203RandomForestFeatures(o21.slice(0, durationS), o22.slice(0, durationS), stalls, durationS)) : parametric;
+  let o46 = 0.75 * parametric + 0.25 * rfScore;
+  if (input.amendment1Stalling) {
+    const qFac = clamp(C.amd1A1 * totalStallS + C.amd1A2, 0, 1);
+    o46 = 1 + (o46 - 1) * qFac;
+  }
+  o46 = C.f1 + C.f2 * o46;
+  return { o34, o35, stallingMos, o46, randomForestUsed: rf !== null, durationS };
+}
+
+/**
+ * Clauses 8.1.2.4-8.1.2.5: O.22 smoothed by a 5-tap moving average (padded with its end values), compared
+ * every 3 s with a +-0.2 dead band; `total` counts the runs of same-direction changes, `longestS` is the
+ * longest stretch (s) between direction changes.
+ */
+export function qualityDirectionChanges(o22: readonly number[]): { longestS: number; total: number } {
+  const order = 5;
+  const step = 3;
+  const padded = [...new Array<number>(order - 1).fill(o22[0]), ...o22, ...new Array<number>(order - 1).fill(o22[o22.length - 1])];
+  const ma: number[] = [];
+  for (let i = 0; i + order <= padded.length; i++) {
+    let s = 0;
+    for (let j = 0; j < order; j++) s += padded[i + j];
+    ma.push(s / order);
+  }
+  const dirs: number[] = [];
+  for (let i = 0; i + step < ma.length; i += step) {
+    const d = ma[i + step] - ma[i];
+    dirs.push(d > 0.2 ? 1 : d > -0.2 && d < 0.2 ? 0 : -1);
+  }
+  // Indices where the direction flips (the first non-zero one counts as a flip).
+  const flips: number[] = [];
+  let lastDir = 0;
+  dirs.forEach((d, i) => {
+    if (d !== 0 && d !== lastDir) {
+      flips.push(i);
+      lastDir = d;
+    }
+  });
+  let longest: number;
+  if (flips.length > 0) {
+    const marks = [0, ...flips, dirs.length];
+    longest = Math.max(...marks.slice(1).map((m, i) => m - marks[i])) * step;
+  } else {
+    longest = dirs.length * step;
+  }
+  return { longestS: longest, total: flips.length };
+}

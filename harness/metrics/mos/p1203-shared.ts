@@ -1,0 +1,58 @@
+// ITU-T P.1203.1 (10/2017) clause 8 "MOSfromR"/"RfromMOS": the mapping between the 1..5 MOS scale and the 0..100 quality scale the modules use internally.
+
+/** P.1203's MOS floor and ceiling on the quality scale's ends (not 1 and 5: the ends of the rating scale are rarely used). */
+export const P1203_MOS_MIN = 1.05;
+export const P1203_MOS_MAX = 4.9;
+
+/** MOSfromR: quality Q (0..100) -> MOS (1.05..4.9), the E-model's cubic with P.1203's end points. */
+export function p1203MosFromQ(q: number): number {
+  if (q <= 0) return P1203_MOS_MIN;
+  if (q >= 100) return P1203_MOS_MAX;
+  return P1203_MOS_MIN + ((P1203_MOS_MAX - P1203_MOS_MIN) * q) / 100 + q * (q - 60) * (100 - q) * 0.000007;
+}
+
+// The cubic dips below MOS_MIN for small Q (its minimum is near Q = 3.2), so the inverse is taken on its
+// increasing branch: Q = 0 for MOS_MIN, then Q from 3.25 up. Linear interpolation on a 0.25 grid of Q, as
+// the reference implementation (itu-p1203 utils.r_from_mos) tabulates it, so both give the same numbers.
+const GRID_Q: readonly number[] = [0, ...Array.from({ length: (100 - 3.25) / 0.25 + 1 }, (_, i) => 3.25 + i * 0.25)];
+const GRID_MOS: readonly number[] = GRID_Q.map((q) => (q === 0 ? P1203_MOS_MIN : p1203MosFromQ(q)));
+
+/** RfromMOS: MOS -> quality Q (0..100), the inverse of p1203MosFromQ; MOS is clamped to 1.05..4.9 first. */
+export function p1203QFromMos(mos: number): number {
+  const m = Math.min(P1203_MOS_MAX, Math.max(P1203_MOS_MIN, mos));
+  let lo = 0;
+  let hi = GRID_MOS.length - 1;
+  // Binary search for the grid cell holding m (GRID_MOS is strictly increasing).
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (GRID_MOS[mid] <= m) lo = mid;
+    else hi = mid;
+  }
+  const m0 = GRID_MOS[lo];
+  const m1 = GRID_MOS[hi];
+  if (m >= m1) return GRID_Q[hi];
+  return GRID_Q[lo] + ((GRID_Q[hi] - GRID_Q[lo]) * (m - m0)) / (m1 - m0);
+}
+
+export function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
+
+/**
+ * Number of 1 s output samples for media of this length: whole seconds, one more when the remainder is over
+ * 0.99 s (P.1203's measurement window emits a score per full second).
+ */
+export function p1203SampleCount(mediaS: number): number {
+  const whole = Math.floor(mediaS);
+  return mediaS - whole > 0.99 ? Math.ceil(mediaS) : whole;
+}
+
+/** Percentile with linear interpolation between closest ranks (numpy's default 'linear' method). */
+export function percentileLinear(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const pos = ((sorted.length - 1) * p) / 100;
+  const lo = Math.floor(pos);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}

@@ -1,0 +1,112 @@
+// ITU-T P.1203.1 (10/2017) mode 0: short-term video quality O.22 per second from bitrate, resolution and frame rate (clause 8.1, coefficients of its mode-0 tables).
+
+import { clamp, p1203MosFromQ, p1203QFromMos, p1203SampleCount } from './p1203-shared.ts';
+
+/** One media segment as P.1203 mode 0 sees it (its I.13 input): media-time position, bitrate, coding size, frame rate. */
+export interface P1203VideoSegment {
+  startS: number;
+  durationS: number;
+  bitrateKbps: number;
+  width: number;
+  height: number;
+  fps: number;
+}
+
+export type P1203Device = 'pc' | 'mobile';
+
+export interface P1203DisplayOptions {
+  /** Display (viewing) resolution; P.1203's default is 1920x1080. */
+  displayWidth?: number;
+  displayHeight?: number;
+  /** 'mobile' applies the handheld adjustment (P.1203.1 clause 8.4.1). */
+  device?: P1203Device;
+}
+
+// Mode 0 compression coefficients (a1..a4), quality mapping (q1..q3), upscaling (u1, u2), frame rate (t1..t3),
+// handheld mapping (htv1..htv4).
+const A1 = 11.9983519;
+const A2 = -2.99991847;
+const A3 = 41.2475074001;
+const A4 = 0.13183165961;
+const Q1 = 4.66;
+const Q2 = -0.07;
+const Q3 = 4.06;
+const U1 = 72.61;
+const U2 = 0.32;
+const T1 = 30.98;
+const T2 = 1.29;
+const T3 = 64.65;
+const HTV = [-0.60293, 2.12382, -0.36936, 0.03409] as const;
+
+/** P.1203 caps the frame rate at 120 fps. */
+const MAX_FPS = 120;
+
+/**
+ * O.22 of one measurement window (mode 0): the coding degradation from bits per pixel, the upscaling
+ * degradation from coding vs display size, the frame-rate degradation below 24 fps, summed on the 0..100
+ * quality scale and mapped back to MOS.
+ */
+export function p1203O22Mode0(input: {
+  bitrateKbps: number;
+  codingPixels: number;
+  displayPixels: number;
+  fps: number;
+  device?: P1203Device;
+}): number {
+  const { bitrateKbps, codingPixels, displayPixels } = input;
+  if (!(bitrateKbps > 0) || !(codingPixels > 0) || !(displayPixels > 0) || !(input.fps > 0)) {
+    throw new RangeError(`P.1203 mode 0 needs bitrate, coding/display pixels and fps > 0, got ${JSON.stringify(input)}`);
+  }
+  const fps = Math.min(input.fps, MAX_FPS);
+  const quant = A1 + A2 * Math.log(A3 + Math.log(bitrateKbps) + Math.log((bitrateKbps * bitrateKbps) / (codingPixels * fps) + A4));
+  const mosCod = clamp(Q1 + Q2 * Math.exp(Q3 * quant), 1, 5);
+  const degCod = clamp(100 - p1203QFromMos(mosCod), 0, 100);
+  const scale = Math.max(displayPixels / codingPixels, 1);
+  const degScal = clamp(U1 * Math.log10(U2 * (scale - 1) + 1), 0, 100);
+  const degFrameRate = fps < 24 ? clamp(((100 - degCod - degScal) * (T1 - T2 * fps)) / (T3 + fps), 0, 100) : 0;
+  const q = 100 - clamp(degCod + degScal + degFrameRate, 0, 100);
+  const mos = p1203MosFromQ(q);
+  return input.device === 'mobile' ? handheld(mos) : mos;
+}
+
+/** P.1203.1 clause 8.4.1: the mapping for small (handheld) screens. */
+function handheld(mos: number): number {
+  return clamp(HTV[0] + HTV[1] * mos + HTV[2] * mos ** 2 + HTV[3] * mos ** 3, 1, 5);
+}
+
+
+/**
+ * O.22 for each second of media: second i is scored on the segment showing at its end (the last frame
+ * before i + 1 s), as P.1203's 1 s output sampling of the measurement window does in mode 0.
+ * Segments must be contiguous in media time (the stalls are given apart, to P.1203.3).
+ */
+export function p1203VideoPerSecond(segments: readonly P1203VideoSegment[], opts: P1203DisplayOptions = {}): number[] {
+  if (segments.length === 0) return [];
+  const displayPixels = (opts.displayWidth ?? 1920) * (opts.displayHeight ?? 1080);
+  const ordered = [...segments].sort((a, b) => a.startS - b.startS);
+  const last = ordered[ordered.length - 1];
+  const n = p1203SampleCount(last.startS + last.durationS - ordered[0].startS);
+  const out: number[] = [];
+  const cache = new Map<P1203VideoSegment, number>();
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const seg0 = ordered[k];
+    // The last frame of second i starts one frame before its end.
+    const atS = ordered[0].startS + i + 1 - 1 / Math.min(seg0.fps, MAX_FPS);
+    while (k + 1 < ordered.length && ordered[k + 1].startS <= atS + 1e-9) k++;
+    const seg = ordered[k];
+    let score = cache.get(seg);
+    if (score === undefined) {
+      score = p1203O22Mode0({
+        bitrateKbps: seg.bitrateKbps,
+        codingPixels: seg.width * seg.height,
+        displayPixels,
+        fps: seg.fps,
+        device: opts.device,
+      });
+      cache.set(seg, score);
+    }
+    out.push(score);
+  }
+  return out;
+}
