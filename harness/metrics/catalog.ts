@@ -3,8 +3,8 @@
 
 export type MetricUnit = 'kbps' | 's' | 'ms' | 'ratio' | 'count' | 'score' | 'mos' | 'db';
 
-/** Which kind of run produces the metric: streaming (ABR simulator), bwe (BWE simulator), network (every run). */
-export type MetricGroup = 'streaming' | 'bwe' | 'network';
+/** Which kind of run produces the metric: streaming (ABR simulator), bwe (BWE simulator), network (every run), live (SFU + browsers). */
+export type MetricGroup = 'streaming' | 'bwe' | 'network' | 'live';
 
 export interface MetricInfo {
   key: string;
@@ -31,6 +31,17 @@ export const METRICS: readonly MetricInfo[] = [
   { key: 'mmsysNetworkScore', unit: 'score', better: 'higher', group: 'bwe', description: 'BWE: MMSys 2021 BWE challenge network score, 0-70 (0.2 delay + 0.2 receive rate + 0.3 loss, x100)' },
   { key: 'avgDeliveredKbps', unit: 'kbps', better: 'higher', group: 'bwe', description: 'BWE: mean rate delivered to the receiver over the run' },
   { key: 'avgTargetKbps', unit: 'kbps', better: 'higher', group: 'bwe', description: 'BWE: mean send-rate target over the run' },
+  // Live WebRTC runs (harness/run/run-live.ts, computed in harness/metrics/live-metrics.ts).
+  { key: 'publisherTopLayerS', unit: 's', better: 'lower', group: 'live', description: 'Live: from a publisher joining to its top layer sent at full size with the encoder allowed >= 90% of its ceiling (slowest publisher)' },
+  { key: 'layerDownAfterDropS', unit: 's', better: 'lower', group: 'live', description: "Live: from a drop of a subscriber's downlink below the top layer to the SFU forwarding a layer whose ceiling fits (slowest subscriber)" },
+  { key: 'layerUpAfterReturnS', unit: 's', better: 'lower', group: 'live', description: "Live: from a subscriber's downlink returning above the top layer's ceiling to the SFU forwarding the top layer (slowest subscriber)" },
+  { key: 'undisturbedTopLayerRatio', unit: 'ratio', better: 'higher', group: 'live', description: 'Live: subscribers whose downlink never dropped: share of time on the top layer after first reaching it (lowest)' },
+  { key: 'layerSwitchCount', unit: 'count', better: 'lower', group: 'live', description: 'Live: layer switches the SFU made, all subscribers' },
+  { key: 'switchDecodeErrors', unit: 'count', better: 'lower', group: 'live', description: "Live: switches not at a keyframe, or followed within 2 s by the subscriber's PLI/FIR while its link lost nothing" },
+  { key: 'keyframeRequestCount', unit: 'count', better: 'lower', group: 'live', description: 'Live: PLI + FIR the subscribers sent (decode trouble or loss)' },
+  { key: 'freezeCount', unit: 'count', better: 'lower', group: 'live', description: "Live: video freezes the subscribers' browsers counted (webrtc-stats freezeCount), all streams" },
+  { key: 'totalFreezesS', unit: 's', better: 'lower', group: 'live', description: 'Live: total freeze duration over all received streams' },
+  { key: 'avgReceivedKbps', unit: 'kbps', better: 'higher', group: 'live', description: 'Live: mean video bitrate a subscriber received per stream, from its first decoded frame' },
 ];
 
 export function metricInfo(key: string): MetricInfo | undefined {

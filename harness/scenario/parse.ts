@@ -360,7 +360,7 @@ class Converter {
     const rawEvents = p.events ?? [];
     const converted = rawEvents.map((e, j) => ({ event: this.event(e, j, durationMs, path), index: j }));
     const own = converted.map((c) => c.event).filter((e): e is ScenarioEvent => e !== undefined);
-    const peerNetwork = this.orderPhases(phases, converted, rawPhases, durationMs, phasePrefix);
+    const peerNetwork = this.orderPhases(phases, converted, rawPhases, durationMs, phasePrefix, path);
     this.noAddressChange(own, path);
     return { id: p.id, role, codec, network: peerNetwork, events: own.sort((a, b) => a.atMs - b.atMs), ownLink: true };
   }
@@ -592,6 +592,7 @@ class Converter {
     raw: RawPhase[],
     durationMs: number,
     prefix: Path = [],
+    eventPrefix: Path = prefix,
   ): Phase[] {
     const names = new Map<string, number>();
     // Names written in the file first: a default name (the preset's) gives way to them, not the reverse.
@@ -607,7 +608,7 @@ class Converter {
     events.forEach(({ event: e, index }) => {
       if (e?.type !== 'handover') return;
       const target = names.get(e.to);
-      const evPath: Path = [...prefix, 'events', index];
+      const evPath: Path = [...eventPrefix, 'events', index];
       if (target === undefined) {
         // A phase of that name that failed to convert has its own error already.
         if (raw.some((r, i) => !phases[i] && (r.name ?? r.preset) === e.to)) return;

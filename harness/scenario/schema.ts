@@ -109,6 +109,31 @@ export const AlgorithmsSchema = obj('algorithms', {
   abr: NameList.optional(),
   bwe: NameList.optional(),
   iceRestart: NameList.optional(),
+  layer: NameList.optional(),
+});
+
+// Live WebRTC runs (mode: live): the call's shape and each peer's own link.
+const SimulcastLayerSchema = obj('a simulcast layer', {
+  rid: z.string(),
+  scale: z.number().min(1).optional(),
+  maxBitrate: Scalar,
+});
+
+const WebrtcPeerSchema = obj('a webrtc peer', {
+  id: z.string(),
+  codec: z.enum(['VP8', 'H264']).optional(),
+  network: z.array(PhaseSchema).min(1).optional(),
+  events: z.array(EventSchema).optional(),
+});
+
+/** A count (ids pub-1.. / sub-1..) or a list of peers. */
+const WebrtcPeers = z.union([z.number().int().min(0), z.array(WebrtcPeerSchema)]);
+
+export const WebrtcSchema = obj('webrtc', {
+  codec: z.enum(['VP8', 'H264']).optional(),
+  layers: z.array(SimulcastLayerSchema).min(1).optional(),
+  publishers: WebrtcPeers.optional(),
+  subscribers: WebrtcPeers.optional(),
 });
 
 const ExpectValue = z.union([z.string(), z.number()]);
@@ -124,6 +149,7 @@ export const ScenarioSchema = obj('the top level', {
   events: z.array(EventSchema).optional(),
   media: MediaSchema.optional(),
   algorithms: AlgorithmsSchema.optional(),
+  webrtc: WebrtcSchema.optional(),
   expect: z.record(z.string(), z.union([ExpectValue, z.record(z.string(), ExpectValue)])).optional(),
 });
 
@@ -135,6 +161,8 @@ export type RawJitter = z.infer<typeof Jitter>;
 export type RawLoss = z.infer<typeof Loss>;
 export type RawDirectionOverride = z.infer<typeof DirectionOverride>;
 export type RawMedia = z.infer<typeof MediaSchema>;
+export type RawWebrtc = z.infer<typeof WebrtcSchema>;
+export type RawWebrtcPeer = z.infer<typeof WebrtcPeerSchema>;
 
 /** What a scalar-or-object field expects, for messages when no form matched (or it is missing). */
 const FIELD_EXPECTS: Record<string, string> = {
@@ -146,6 +174,10 @@ const FIELD_EXPECTS: Record<string, string> = {
   abr: 'an algorithm name or a list of them',
   bwe: 'an estimator name or a list of them',
   iceRestart: 'a policy name or a list of them',
+  layer: 'a layer selector name or a list of them',
+  publishers: 'a number of peers or a list of {id, codec, network, events}',
+  subscribers: 'a number of peers or a list of {id, codec, network, events}',
+  maxBitrate: 'a rate like "500kbps"',
   duration: 'a duration like "120s"',
   at: 'a time like "30s"',
   outage: 'a duration like "1.5s"',
@@ -169,7 +201,9 @@ const FIELD_EXPECTS: Record<string, string> = {
 /** What the field at `path` expects (events' `rate` and `loss` differ from a phase's). */
 export function fieldExpects(path: readonly (string | number)[]): string {
   const field = [...path].reverse().find((p) => typeof p === 'string');
-  if (path[0] === 'events' && field === 'rate') return 'a rate like "1Mbps"';
-  if (path[0] === 'events' && field === 'loss') return 'a percentage like "25%"';
+  // Events are at the top level or in a webrtc peer's own link.
+  const inEvents = path.includes('events');
+  if (inEvents && field === 'rate') return 'a rate like "1Mbps"';
+  if (inEvents && field === 'loss') return 'a percentage like "25%"';
   return FIELD_EXPECTS[field ?? ''] ?? 'a value of another form';
 }

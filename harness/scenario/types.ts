@@ -123,6 +123,40 @@ export interface AlgorithmsSpec {
   /** Reserved for the live issues: bandwidth estimators and ICE-restart policies. */
   bwe: string[];
   iceRestart: string[];
+  /** Live runs: SFU layer selectors (algorithms/layer/registry.ts names); absent in sim scenarios. */
+  layer?: string[];
+}
+
+/** One simulcast encoding of a live run's publishers (the SFU's LayerConfig). */
+export interface SimulcastLayerSpec {
+  rid: string;
+  /** 1 = full resolution, 2 = half, 4 = quarter. */
+  scaleResolutionDownBy: number;
+  maxBitrateBps: number;
+}
+
+/** One browser peer of a live run, behind its own relay. */
+export interface WebrtcPeerSpec {
+  /** Its peerId at the SFU ([\w.-]{1,64}). */
+  id: string;
+  role: 'publisher' | 'subscriber';
+  /** A publisher's codec; null: the call's. */
+  codec: 'VP8' | 'H264' | null;
+  /** The peer's link: its own phases, or the scenario's network (uplink = up, downlink = down). */
+  network: Phase[];
+  /** Its own events if it has any (they replace the scenario's), else the scenario's when it uses the scenario's network. */
+  events: ScenarioEvent[];
+  /** true when the peer has its own network or events. */
+  ownLink: boolean;
+}
+
+/** A live WebRTC call (mode: live): an SFU room, Chromium publishers and subscribers. */
+export interface WebrtcSpec {
+  codec: 'VP8' | 'H264';
+  /** Ascending by bitrate. */
+  layers: SimulcastLayerSpec[];
+  publishers: WebrtcPeerSpec[];
+  subscribers: WebrtcPeerSpec[];
 }
 
 export type ComparisonOp = '<' | '<=' | '>' | '>=' | '==';
@@ -155,5 +189,7 @@ export interface Scenario {
   events: ScenarioEvent[];
   media: MediaSpec;
   algorithms: AlgorithmsSpec;
+  /** Live runs: the call (always set when mode is live). */
+  webrtc?: WebrtcSpec;
   expect: Expectation[];
 }
