@@ -23,8 +23,8 @@ export type TimelineEvent =
   | { kind: 'buffer'; tMs: number; bufferS: number }
   /** A stall (rebuffering) from tMs for durationMs; startup is not a stall. */
   | { kind: 'stall'; tMs: number; durationMs: number }
-  /** Capacity the link offered from tMs on (step function), per direction. */
-  | { kind: 'capacity'; tMs: number; direction: 'down' | 'up'; bps: number }
+  /** Capacity the link offered from tMs on (step function), per direction; live runs: whose link (peerId). */
+  | { kind: 'capacity'; tMs: number; direction: 'down' | 'up'; bps: number; peerId?: string }
   /** Playback started. */
   | { kind: 'playback'; tMs: number; state: 'start' | 'end' }
   /** Bandwidth estimation sample (BWE simulator): what the link allowed vs what the estimator chose. */
@@ -41,7 +41,7 @@ export type TimelineEvent =
       reason: string;
     }
   /** A scenario event (handover, outage, lossBurst, capacityStep) as it happened. */
-  | { kind: 'network'; tMs: number; type: string; durationMs: number | null; detail: string }
+  | { kind: 'network'; tMs: number; type: string; durationMs: number | null; detail: string; peerId?: string }
   /** Live: one browser peer's getStats sample (once a second). */
   | { kind: 'peer'; tMs: number; sample: PeerStatsSample }
   /** Live: the SFU's view of one subscriber x publisher (estimate, layer, reason), once a second. */
@@ -88,7 +88,8 @@ export interface RunResult {
   scenarioFile: string;
   mode: 'sim' | 'live';
   seed: number;
-  algorithms: { abr?: string; bwe?: string; iceRestart?: string };
+  /** layer: a live run's SFU layer selector (with bwe: its downlink estimator, absent for the SFU's default). */
+  algorithms: { abr?: string; bwe?: string; iceRestart?: string; layer?: string };
   status: 'ok' | 'crashed';
   /** Set when status is 'crashed'. */
   error?: string;
