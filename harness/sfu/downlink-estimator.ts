@@ -11,7 +11,7 @@ export type DownlinkFeedback =
   /** The subscriber's receive-side estimate. */
   | { kind: 'remb'; tMs: number; bps: number }
   /** A report block about the forwarded stream: loss fraction 0..1 since the last report, jitter in ms. */
-  | { kind: 'receiver-report'; tMs: number; fractionLost: number; cumulativeLost: number; jitterMs: number }
+  | { kind: 'receiver-report'; tMs: number; fractionLost: number; cumulativeLost: number; jitterMs: number; /** SR/RR round trip (werift's, smoothed), once measured. */ rttMs?: number }
   /**
    * Transport-wide feedback (room option downlinkTransportCc): each packet's arrival on the
    * subscriber's clock (µs), null when lost; match transportSeq with SentPacket.transportSeq.

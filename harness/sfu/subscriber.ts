@@ -89,15 +89,44 @@ export class SubscriberPeer {
     return [...this.feeds.keys()];
   }
 
-  /** Start receiving a publisher: a new send-only m-line, offered to the browser. */
+  /**
+   * Start receiving a publisher: a new send-only m-line, offered to the browser. A publisher that
+   * rebuilt its connection (same id, new PublisherPeer) keeps the m-line: the feed is re-pointed and
+   * the forwarder waits for the new source's keyframe (no renegotiation with this subscriber).
+   */
   addPublisher(publisher: PublisherPeer): void {
-    if (this.closed || this.feeds.has(publisher.id)) return;
+    if (this.closed) return;
+    const existing = this.feeds.get(publisher.id);
+    if (existing) {
+      if (existing.publisher !== publisher) this.repoint(existing, publisher);
+      return;
+    }
     const transceiver = this.pc.addTransceiver('video', { direction: 'sendonly' });
     transceiver.setCodecPreferences([videoCodec(publisher.codec, this.opts.transportCc)]);
-    const sender = transceiver.sender;
     const forwarder = new LayerForwarder({ codec: publisher.codec });
     const meter = new RateMeter(1000);
     const feed: Feed = { publisher, transceiver, forwarder, selector: this.opts.makeSelector(), meter, decision: null, unsubscribe: () => {} };
+    this.attach(feed);
+    this.feeds.set(publisher.id, feed);
+    this.select(publisher.id);
+    void this.negotiate();
+  }
+
+  /** The publisher's connection was rebuilt: same m-line, new source; resume at its next keyframe. */
+  private repoint(feed: Feed, publisher: PublisherPeer): void {
+    feed.unsubscribe();
+    feed.publisher = publisher;
+    feed.forwarder.sourceReplaced(this.opts.now());
+    this.attach(feed);
+    this.select(publisher.id);
+    const layer = feed.forwarder.pendingLayer;
+    if (layer !== null) publisher.requestKeyframe(layer);
+  }
+
+  /** Feed the forwarder from the publisher's packets and pass the subscriber's feedback back. */
+  private attach(feed: Feed): void {
+    const { publisher, transceiver, forwarder, meter } = feed;
+    const sender = transceiver.sender;
     const off = publisher.onRtp((layer, packet, arrivalMs) => {
       const out = forwarder.onPacket({
         layer,
@@ -144,9 +173,6 @@ export class SubscriberPeer {
       offPli.unSubscribe();
       offRtcp.unSubscribe();
     };
-    this.feeds.set(publisher.id, feed);
-    this.select(publisher.id);
-    void this.negotiate();
   }
 
   /** Sends through werift (which sets SSRC, payload type and header extensions) and tells the estimator. */
@@ -310,11 +336,14 @@ export class SubscriberPeer {
       this.lastTwccSeen = p;
       this.opts.estimator.onFeedback({ kind: 'twcc', tMs: now, packets: twccPacketResults(partsFromWerift(p.feedback)) });
     } else if (p instanceof RtcpRrPacket || p instanceof RtcpSrPacket) {
-      const ours = new Set([...this.feeds.values()].map((f) => f.transceiver.sender.ssrc));
+      const senders = new Map([...this.feeds.values()].map((f) => [f.transceiver.sender.ssrc, f.transceiver.sender]));
       for (const r of p.reports) {
-        if (!ours.has(r.ssrc)) continue;
-        // RR jitter is in RTP ticks (90 kHz for video).
-        this.opts.estimator.onFeedback({ kind: 'receiver-report', tMs: now, fractionLost: r.fractionLost / 256, cumulativeLost: r.packetsLost, jitterMs: r.jitter / 90 });
+        const sender = senders.get(r.ssrc);
+        if (!sender) continue;
+        // RR jitter is in RTP ticks (90 kHz for video); werift has already taken this RR's RTT (seconds) from LSR/DLSR.
+        const rttS = (sender as unknown as { rtt?: number }).rtt; // private in werift's types, set by its RR handler
+        const rttMs = typeof rttS === 'number' && rttS > 0 ? rttS * 1000 : undefined;
+        this.opts.estimator.onFeedback({ kind: 'receiver-report', tMs: now, fractionLost: r.fractionLost / 256, cumulativeLost: r.packetsLost, jitterMs: r.jitter / 90, ...(rttMs !== undefined ? { rttMs } : {}) });
       }
     }
   }

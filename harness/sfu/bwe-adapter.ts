@@ -1,0 +1,274 @@
+// Source: draft-ietf-rmcat-gcc-02 section 2 (send-side estimation from per-packet feedback); harness/bwe-sim/simulate.ts (how an estimator is fed).
+//
+// An algorithms/bwe estimator (gcc, gcc-libwebrtc, seed-smooth, seed-jitter-cap or a user's file) as
+// the SFU's per-subscriber DownlinkEstimator. It is fed as the BWE simulator feeds it:
+// - decide(ctx) on every TWCC feedback (its per-packet results, converted by bwe-feedback.ts), and at
+//   least every tickMs without one, so time-based rules see time pass;
+// - a receiver report (Chrome's RR: loss fraction, jitter; RTT from werift's SR/RR exchange or, before
+//   one, from the feedback; the rate received over the interval from the TWCC arrivals) with the next
+//   decision after it arrives;
+// - a 'maxBitrate' estimator (the seed rules) caps a transport gcc fed the same feedback, as Chrome's
+//   own controller plays that part in the simulator: the estimate is min(transport, cap).
+// The estimate is the decision's target, with its reason.
+//
+// Probing. The simulator's sender always sends at the target; an SFU forwards whatever the chosen layer
+// carries, and gcc never lets its target exceed 1.5 x the acknowledged rate: a subscriber moved to a
+// lower layer would never earn the estimate back. So probeBps asks the SFU to pad up to the target
+// (below paddingCeilingBps, past which no layer needs more), and, while a probe cluster the estimator
+// asked for is on, up to the cluster's rate (probe-schedule.ts) with every packet sent meanwhile
+// tagged with the cluster id. Use with the room option downlinkTransportCc: true (bweDownlinkRoomOptions).
+
+import type { DownlinkStats } from '../../algorithms/layer/types.ts';
+import { gccBwe } from '../../algorithms/bwe/gcc/gcc.ts';
+import { kbps } from '../../algorithms/bwe/gcc/aimd-rate-controller.ts';
+import { BweLoadError, loadBwe, toBweFactory } from '../../algorithms/bwe/load-user.ts';
+import { bweNames, getBwe } from '../../algorithms/bwe/registry.ts';
+import type { BandwidthEstimator, BweContext, BweDecision, BweFactory, PacketResult, ReceiverReport } from '../../algorithms/bwe/types.ts';
+import { closestName } from '../../algorithms/abr/common.ts';
+import { looksLikePath } from '../../algorithms/abr/load-user.ts';
+import { ReceiveRateMeter, TwccFeedbackConverter } from './bwe-feedback.ts';
+import type { DownlinkEstimate, DownlinkEstimator, DownlinkEstimatorFactory, DownlinkFeedback, SentPacket } from './downlink-estimator.ts';
+import { ProbeSchedule } from './probe-schedule.ts';
+import { createRequire } from 'node:module';
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+
+export interface BweAdapterOptions {
+  /** Where the estimator starts (BweCreateOptions.startBps); default the estimator's own (gcc: 300 kbps). */
+  startBps?: number;
+  /** Decide at least this often without feedback. Default 100 ms (the BWE interface's rhythm). */
+  tickMs?: number;
+  /**
+   * Pad up to the target while the target is below this; 0 or false: never pad outside probe clusters.
+   * Default 2.5 Mbps (the default top layer's 2 Mbps ceiling with the selector's margins).
+   */
+  paddingCeilingBps?: number | false;
+  /** Honour the estimator's probe requests. Default true. */
+  probeClusters?: boolean;
+  /** Minimum probe window (see probe-schedule.ts). Default 100 ms. */
+  minProbeWindowMs?: number;
+  /** The transport estimator under a 'maxBitrate' estimator. Default gcc. */
+  transport?: BweFactory;
+  /** For a user file given by a relative path. Default process.cwd(). */
+  baseDir?: string;
+  /** An estimator that throws (or returns a bad target): the last estimate is kept and this is told once per message. */
+  onError?: (err: Error) => void;
+  warn?: (message: string) => void;
+}
+
+/** The adapter's view beyond DownlinkEstimator, for tests and the runner. */
+export interface BweDownlinkEstimator extends DownlinkEstimator {
+  /** The last decision (target, reason, probes). */
+  readonly lastDecision: BweDecision;
+  /** Decisions taken so far (feedback-driven and ticks). */
+  readonly decisions: number;
+  /** Per-packet results handed to the estimator so far. */
+  readonly packetResults: number;
+  readonly errors: readonly string[];
+}
+
+/**
+ * A built-in estimator's name, a user file's path (loaded synchronously: Node's require of an ES module),
+ * or a BweFactory already loaded (loadDownlinkEstimatorFactory).
+ */
+export function createDownlinkEstimatorFromBwe(name: string | BweFactory, opts: BweAdapterOptions = {}): BweDownlinkEstimator {
+  const factory = typeof name === 'string' ? resolveBweSync(name, opts) : name;
+  return new BweDownlinkAdapter(factory, opts);
+}
+
+/** Loads a name or user file once (async, as loadBwe) and returns the room's per-subscriber factory. */
+export async function loadDownlinkEstimatorFactory(nameOrPath: string, opts: BweAdapterOptions = {}): Promise<DownlinkEstimatorFactory> {
+  const factory = await loadBwe(nameOrPath, opts.baseDir, { warn: opts.warn });
+  return () => createDownlinkEstimatorFromBwe(factory, opts);
+}
+
+/** Room options for a BWE-driven downlink: the estimator factory and transport-cc (the estimator's feedback). */
+export function bweDownlinkRoomOptions(factory: string | BweFactory, opts: BweAdapterOptions = {}): { downlinkEstimator: DownlinkEstimatorFactory; downlinkTransportCc: true } {
+  const f = typeof factory === 'string' ? resolveBweSync(factory, opts) : factory;
+  return { downlinkEstimator: () => createDownlinkEstimatorFromBwe(f, opts), downlinkTransportCc: true };
+}
+
+/** As loadBwe, synchronously: built-in names, or a module file through require(esm). */
+export function resolveBweSync(nameOrPath: string, opts: Pick<BweAdapterOptions, 'baseDir' | 'warn'> = {}): BweFactory {
+  const builtIn = getBwe(nameOrPath);
+  if (builtIn) return builtIn;
+  if (!looksLikePath(nameOrPath)) {
+    const guess = closestName(nameOrPath, bweNames());
+    throw new BweLoadError(
+      `unknown bandwidth estimator "${nameOrPath}"${guess ? ` (did you mean "${guess}"?)` : ''}; built-ins: ${bweNames().join(', ')}; or give a file: ./my-bwe.ts`,
+    );
+  }
+  const file = isAbsolute(nameOrPath) ? nameOrPath : resolve(opts.baseDir ?? process.cwd(), nameOrPath);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new BweLoadError(`${nameOrPath}: estimator file not found (looked for ${file})`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = createRequire(import.meta.url)(file) as Record<string, unknown>;
+  } catch (err) {
+    throw new BweLoadError(
+      `${file}: could not load the module synchronously (${err instanceof Error ? err.message : String(err)}); ` +
+        'use loadDownlinkEstimatorFactory() for modules with top-level await',
+    );
+  }
+  const warn = opts.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+  return toBweFactory(mod, file, warn);
+}
+
+const DEFAULT_PADDING_CEILING_BPS = 2_500_000;
+
+class BweDownlinkAdapter implements BweDownlinkEstimator {
+  readonly name: string;
+  private readonly estimator: BandwidthEstimator;
+  private readonly transport: BandwidthEstimator | null;
+  private readonly tickMs: number;
+  private readonly paddingCeilingBps: number;
+  private readonly probeClusters: boolean;
+  private readonly onError: ((err: Error) => void) | undefined;
+  private readonly converter = new TwccFeedbackConverter();
+  private readonly schedule: ProbeSchedule;
+  private receiveRate: ReceiveRateMeter | null = null;
+  private decision: BweDecision;
+  private targetBps: number;
+  private reason: string;
+  private lastDecideMs = -Infinity;
+  private lastTMs = 0;
+  private pendingReport: ReceiverReport | undefined;
+  private lastReport: ReceiverReport | undefined;
+  private rrRttMs: number | undefined;
+  private decisionCount = 0;
+  private resultCount = 0;
+  private readonly errorMessages: string[] = [];
+
+  constructor(factory: BweFactory, opts: BweAdapterOptions) {
+    const create = { ...(opts.startBps !== undefined ? { startBps: opts.startBps } : {}) };
+    this.estimator = factory.create(create);
+    this.name = this.estimator.name;
+    this.transport = this.estimator.applies === 'maxBitrate' ? (opts.transport ?? gccBwe).create(create) : null;
+    this.tickMs = opts.tickMs ?? 100;
+    this.paddingCeilingBps = opts.paddingCeilingBps === false ? 0 : (opts.paddingCeilingBps ?? DEFAULT_PADDING_CEILING_BPS);
+    this.probeClusters = opts.probeClusters ?? true;
+    this.onError = opts.onError;
+    this.schedule = new ProbeSchedule({ minWindowMs: opts.minProbeWindowMs });
+    this.decision = { targetBps: opts.startBps ?? 300_000, reason: 'nothing sent yet: start rate' };
+    this.targetBps = this.decision.targetBps;
+    this.reason = this.decision.reason;
+  }
+
+  get lastDecision(): BweDecision {
+    return this.decision;
+  }
+
+  get decisions(): number {
+    return this.decisionCount;
+  }
+
+  get packetResults(): number {
+    return this.resultCount;
+  }
+
+  get errors(): readonly string[] {
+    return this.errorMessages;
+  }
+
+  onSent(p: SentPacket): void {
+    if (this.receiveRate === null) {
+      // The session starts with the first packet, as the simulator's sender sends from time 0: probes
+      // asked for before anything flows would find no frame to pad between and be lost.
+      this.receiveRate = new ReceiveRateMeter(p.tMs);
+      this.decide(p.tMs, []);
+    }
+    if (p.transportSeq === null) return;
+    const w = this.probeClusters ? this.schedule.active(p.tMs) : null;
+    this.converter.onSent(p.transportSeq, p.tMs, p.bytes, w?.clusterId);
+  }
+
+  onFeedback(f: DownlinkFeedback): void {
+    if (f.kind === 'twcc') {
+      const packets = this.converter.convert(f);
+      if (packets.length > 0) this.decide(f.tMs, packets);
+    } else if (f.kind === 'receiver-report') {
+      if (f.rttMs !== undefined && f.rttMs > 0) this.rrRttMs = f.rttMs;
+      const pending = this.pendingReport;
+      // One RR carries a block per forwarded stream: merged, the worst loss and jitter count.
+      const receivedBps = pending ? pending.receivedBps : this.receiveRate?.take(f.tMs, this.converter.receivedBytes);
+      this.pendingReport = {
+        lossFraction: Math.max(pending?.lossFraction ?? 0, f.fractionLost),
+        jitterMs: Math.max(pending?.jitterMs ?? 0, f.jitterMs),
+        ...(this.rttMs(f.tMs) !== undefined ? { rttMs: this.rttMs(f.tMs) } : {}),
+        ...(receivedBps !== undefined ? { receivedBps } : {}),
+      };
+    }
+    // REMB (Chrome's receive-side estimate) is not part of the estimator interface: ignored.
+  }
+
+  estimate(tMs: number): DownlinkEstimate {
+    this.tick(tMs);
+    return { bps: this.targetBps, reason: this.reason };
+  }
+
+  probeBps(tMs: number): number {
+    this.tick(tMs);
+    const w = this.probeClusters ? this.schedule.active(tMs) : null;
+    if (w) return Math.max(w.bps, this.paddingTarget());
+    return this.paddingTarget();
+  }
+
+  stats(): DownlinkStats {
+    const r = this.lastReport;
+    const rttMs = this.rttMs(this.lastTMs);
+    return { ...(rttMs !== undefined ? { rttMs } : {}), ...(r?.lossFraction !== undefined ? { lossRate: r.lossFraction } : {}), ...(r?.jitterMs !== undefined ? { jitterMs: r.jitterMs } : {}) };
+  }
+
+  private paddingTarget(): number {
+    return this.targetBps < this.paddingCeilingBps ? this.targetBps : 0;
+  }
+
+  private rttMs(nowMs: number): number | undefined {
+    return this.rrRttMs ?? this.converter.feedbackRttMs(nowMs);
+  }
+
+  /** Decide without feedback when tickMs passed (or a receiver report waits). */
+  private tick(tMs: number): void {
+    if (this.receiveRate === null) return; // nothing sent yet
+    if (tMs - this.lastDecideMs >= this.tickMs || (this.pendingReport !== undefined && tMs > this.lastDecideMs)) this.decide(tMs, []);
+  }
+
+  private decide(rawTMs: number, packets: PacketResult[]): void {
+    const tMs = Math.max(this.lastTMs, rawTMs); // the interface promises a non-decreasing clock
+    this.lastTMs = tMs;
+    const report = this.pendingReport;
+    this.pendingReport = undefined;
+    if (report) this.lastReport = report;
+    const rttMs = this.rttMs(tMs);
+    const ctx: BweContext = {
+      tMs,
+      packets,
+      ...(report ? { report } : {}),
+      ...(rttMs !== undefined ? { rttMs } : {}),
+      ...(this.lastReport?.jitterMs !== undefined ? { inboundJitterMs: this.lastReport.jitterMs } : {}),
+    };
+    this.lastDecideMs = tMs;
+    this.resultCount += packets.length;
+    let transportDecision: BweDecision | null = null;
+    let d: BweDecision;
+    try {
+      if (this.transport) transportDecision = this.transport.decide(ctx);
+      d = this.estimator.decide(transportDecision ? { ...ctx, availableOutgoingBitrateBps: transportDecision.targetBps } : ctx);
+      if (!(Number.isFinite(d.targetBps) && d.targetBps > 0)) {
+        throw new Error(`${this.estimator.name}: decided a target of ${d.targetBps} bit/s at ${Math.round(tMs)} ms (must be finite and > 0): ${d.reason}`);
+      }
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      if (!this.errorMessages.includes(e.message)) {
+        this.errorMessages.push(e.message);
+        this.onError?.(e);
+      }
+      this.reason = `estimator error (${e.message}): keep ${kbps(this.targetBps)}`;
+      return;
+    }
+    this.decisionCount++;
+    this.decision = d;
+    this.targetBps = transportDecision ? Math.min(transportDecision.targetBps, d.targetBps) : d.targetBps;
+    this.reason = transportDecision && transportDecision.targetBps < d.targetBps ? `${d.reason} [transport: ${transportDecision.reason}]` : d.reason;
+    if (this.probeClusters) for (const p of [...(transportDecision?.probes ?? []), ...(d.probes ?? [])]) this.schedule.add(p, tMs);
+  }
+}
