@@ -87,6 +87,12 @@ export interface BandwidthEstimator {
 export interface BweCreateOptions {
   /** Where an estimator starts before it has feedback (gcc default: 300 kbps, as Chrome). */
   startBps?: number;
+  /**
+   * The sender does not fill the target by itself (an SFU forwarding fixed simulcast layers), so the
+   * estimate cannot grow from its own traffic: an estimator may probe periodically (gcc: ALR probing).
+   * Unset in the BWE simulator, whose sender always sends at the target.
+   */
+  applicationLimited?: boolean;
 }
 
 /** A registry entry: estimators keep state per session, so the registry hands out factories. */

@@ -12,11 +12,17 @@
 // The estimate is the decision's target, with its reason.
 //
 // Probing. The simulator's sender always sends at the target; an SFU forwards whatever the chosen layer
-// carries, and gcc never lets its target exceed 1.5 x the acknowledged rate: a subscriber moved to a
-// lower layer would never earn the estimate back. So probeBps asks the SFU to pad up to the target
-// (below paddingCeilingBps, past which no layer needs more), and, while a probe cluster the estimator
-// asked for is on, up to the cluster's rate (probe-schedule.ts) with every packet sent meanwhile
-// tagged with the cluster id. Use with the room option downlinkTransportCc: true (bweDownlinkRoomOptions).
+// carries (application-limited), and gcc never lets its target exceed 1.5 x the acknowledged rate: a
+// subscriber moved to a lower layer would never earn the estimate back. Two remedies:
+// - probe clusters: the estimator is created with applicationLimited (gcc then probes at 2x its
+//   estimate every 5 s while the acknowledged rate is well below it, libwebrtc's ALR probing), and
+//   each cluster it asks for becomes a padding window (probe-schedule.ts) whose packets, media or
+//   padding, carry the cluster id: the estimator measures what the link took;
+// - padding up to the target, for an estimator that never asks for a probe (padding 'auto'), or
+//   always ('target'); it pauses after a decrease of the target it caused (backoff 1 s doubling to 5 s).
+// Neither goes above ceilingBps, past which no layer needs more (the runner passes the top layer's
+// ceiling with the selector's margins). Use with the room option downlinkTransportCc: true
+// (bweDownlinkRoomOptions).
 
 import type { DownlinkStats } from '../../algorithms/layer/types.ts';
 import { gccBwe } from '../../algorithms/bwe/gcc/gcc.ts';
@@ -38,11 +44,20 @@ export interface BweAdapterOptions {
   startBps?: number;
   /** Decide at least this often without feedback. Default 100 ms (the BWE interface's rhythm). */
   tickMs?: number;
+  /** No probe and no padding above this (no layer needs more). Default 2.5 Mbps (the default 2 Mbps top layer with margins). */
+  ceilingBps?: number;
   /**
-   * Pad up to the target while the target is below this; 0 or false: never pad outside probe clusters.
-   * Default 2.5 Mbps (the default top layer's 2 Mbps ceiling with the selector's margins).
+   * Padding up to the target: 'auto' (default) only for an estimator that has not asked for a probe
+   * cluster (one that probes finds headroom by itself), 'target' always, 'off' never.
    */
-  paddingCeilingBps?: number | false;
+  padding?: 'auto' | 'target' | 'off';
+  /**
+   * After padding ended in a decrease of the target (the link did not take it), no padding for this
+   * long, doubling per such decrease up to paddingBackoffMaxMs; back to the start once the target
+   * reaches the ceiling. Defaults 1000 ms and 5000 ms.
+   */
+  paddingBackoffMs?: number;
+  paddingBackoffMaxMs?: number;
   /** Honour the estimator's probe requests. Default true. */
   probeClusters?: boolean;
   /** Minimum probe window (see probe-schedule.ts). Default 100 ms. */
@@ -113,15 +128,22 @@ export function resolveBweSync(nameOrPath: string, opts: Pick<BweAdapterOptions,
   return toBweFactory(mod, file, warn);
 }
 
-const DEFAULT_PADDING_CEILING_BPS = 2_500_000;
+const DEFAULT_CEILING_BPS = 2_500_000;
 
 class BweDownlinkAdapter implements BweDownlinkEstimator {
   readonly name: string;
   private readonly estimator: BandwidthEstimator;
   private readonly transport: BandwidthEstimator | null;
   private readonly tickMs: number;
-  private readonly paddingCeilingBps: number;
+  private readonly ceilingBps: number;
+  private readonly padding: 'auto' | 'target' | 'off';
+  private probesAsked = 0;
   private readonly probeClusters: boolean;
+  private readonly backoffStartMs: number;
+  private readonly backoffMaxMs: number;
+  private backoffMs: number;
+  private paddingPausedUntilMs = -Infinity;
+  private lastPaddingAskMs = -Infinity;
   private readonly onError: ((err: Error) => void) | undefined;
   private readonly converter = new TwccFeedbackConverter();
   private readonly schedule: ProbeSchedule;
@@ -139,13 +161,18 @@ class BweDownlinkAdapter implements BweDownlinkEstimator {
   private readonly errorMessages: string[] = [];
 
   constructor(factory: BweFactory, opts: BweAdapterOptions) {
-    const create = { ...(opts.startBps !== undefined ? { startBps: opts.startBps } : {}) };
+    // An SFU forwards fixed layers: application-limited, whatever the target.
+    const create = { applicationLimited: true, ...(opts.startBps !== undefined ? { startBps: opts.startBps } : {}) };
     this.estimator = factory.create(create);
     this.name = this.estimator.name;
     this.transport = this.estimator.applies === 'maxBitrate' ? (opts.transport ?? gccBwe).create(create) : null;
     this.tickMs = opts.tickMs ?? 100;
-    this.paddingCeilingBps = opts.paddingCeilingBps === false ? 0 : (opts.paddingCeilingBps ?? DEFAULT_PADDING_CEILING_BPS);
+    this.ceilingBps = opts.ceilingBps ?? DEFAULT_CEILING_BPS;
+    this.padding = opts.padding ?? 'auto';
     this.probeClusters = opts.probeClusters ?? true;
+    this.backoffStartMs = opts.paddingBackoffMs ?? 1000;
+    this.backoffMaxMs = Math.max(this.backoffStartMs, opts.paddingBackoffMaxMs ?? 5000);
+    this.backoffMs = this.backoffStartMs;
     this.onError = opts.onError;
     this.schedule = new ProbeSchedule({ minWindowMs: opts.minProbeWindowMs });
     this.decision = { targetBps: opts.startBps ?? 300_000, reason: 'nothing sent yet: start rate' };
@@ -208,8 +235,9 @@ class BweDownlinkAdapter implements BweDownlinkEstimator {
   probeBps(tMs: number): number {
     this.tick(tMs);
     const w = this.probeClusters ? this.schedule.active(tMs) : null;
-    if (w) return Math.max(w.bps, this.paddingTarget());
-    return this.paddingTarget();
+    const pad = this.paddingTarget(tMs);
+    if (pad > 0) this.lastPaddingAskMs = tMs;
+    return w ? Math.max(w.bps, pad) : pad;
   }
 
   stats(): DownlinkStats {
@@ -218,8 +246,24 @@ class BweDownlinkAdapter implements BweDownlinkEstimator {
     return { ...(rttMs !== undefined ? { rttMs } : {}), ...(r?.lossFraction !== undefined ? { lossRate: r.lossFraction } : {}), ...(r?.jitterMs !== undefined ? { jitterMs: r.jitterMs } : {}) };
   }
 
-  private paddingTarget(): number {
-    return this.targetBps < this.paddingCeilingBps ? this.targetBps : 0;
+  /** Padding brings what is sent up to the target, below the ceiling and outside a backoff. */
+  private paddingTarget(tMs: number): number {
+    if (this.padding === 'off' || (this.padding === 'auto' && this.probesAsked > 0)) return 0;
+    if (tMs < this.paddingPausedUntilMs) return 0;
+    return this.targetBps < this.ceilingBps ? this.targetBps : 0;
+  }
+
+  /** A decrease while padding: the headroom was not there; pause padding, longer each time. */
+  private notePaddingOutcome(tMs: number, previousBps: number): void {
+    if (this.targetBps >= this.ceilingBps) {
+      this.backoffMs = this.backoffStartMs;
+      return;
+    }
+    const decreased = this.targetBps < 0.95 * previousBps;
+    if (decreased && tMs - this.lastPaddingAskMs < 1000 && tMs >= this.paddingPausedUntilMs) {
+      this.paddingPausedUntilMs = tMs + this.backoffMs;
+      this.backoffMs = Math.min(this.backoffMaxMs, this.backoffMs * 2);
+    }
   }
 
   private rttMs(nowMs: number): number | undefined {
@@ -267,8 +311,14 @@ class BweDownlinkAdapter implements BweDownlinkEstimator {
     }
     this.decisionCount++;
     this.decision = d;
+    const previousBps = this.targetBps;
     this.targetBps = transportDecision ? Math.min(transportDecision.targetBps, d.targetBps) : d.targetBps;
+    this.notePaddingOutcome(tMs, previousBps);
     this.reason = transportDecision && transportDecision.targetBps < d.targetBps ? `${d.reason} [transport: ${transportDecision.reason}]` : d.reason;
-    if (this.probeClusters) for (const p of [...(transportDecision?.probes ?? []), ...(d.probes ?? [])]) this.schedule.add(p, tMs);
+    for (const p of [...(transportDecision?.probes ?? []), ...(d.probes ?? [])]) {
+      this.probesAsked++;
+      // Above the ceiling a probe can only tell what no layer needs: clamp it, skip it once the target is there.
+      if (this.probeClusters && this.targetBps < this.ceilingBps) this.schedule.add({ ...p, bps: Math.min(p.bps, this.ceilingBps) }, tMs);
+    }
   }
 }

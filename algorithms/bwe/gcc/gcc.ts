@@ -46,6 +46,10 @@ export class Gcc implements BandwidthEstimator {
   private started = false;
   private lastPacketsMs = -Infinity;
   private rttMs: number | undefined;
+  /** The acknowledged rate of the last feedback, for the application-limited (ALR) state. */
+  private ackedBps: number | null = null;
+  /** libwebrtc AlrDetector's hysteresis: ALR starts below 65% of the target and ends above 80%. */
+  private inAlr = false;
   private delayReason = 'start';
   private lossReason = 'no loss report yet';
 
@@ -71,7 +75,9 @@ export class Gcc implements BandwidthEstimator {
     if (rtt !== undefined && rtt > 0) this.rttMs = rtt;
 
     if (ctx.packets.length > 0) {
-      this.delayReason = this.delayBased.onPackets(ctx.packets, ctx.tMs, this.rttMs).reason;
+      const delay = this.delayBased.onPackets(ctx.packets, ctx.tMs, this.rttMs);
+      this.delayReason = delay.reason;
+      this.ackedBps = delay.ackedBps;
       this.recordLoss(ctx.packets, ctx.tMs);
       this.lastPacketsMs = ctx.tMs;
     }
@@ -86,7 +92,11 @@ export class Gcc implements BandwidthEstimator {
     const delayBps = this.delayBased.estimateBps;
     const lossBps = this.lossBased.estimateBps;
     const targetBps = Math.max(this.minBps, Math.min(delayBps, lossBps));
-    if (this.probeController) probes.push(...this.probeController.onEstimate(targetBps, ctx.tMs));
+    if (this.ackedBps !== null) {
+      if (this.ackedBps < 0.65 * targetBps) this.inAlr = true;
+      else if (this.ackedBps > 0.8 * targetBps) this.inAlr = false;
+    }
+    if (this.probeController) probes.push(...this.probeController.onEstimate(targetBps, ctx.tMs, this.inAlr));
     for (const p of probes) this.delayBased.registerProbe(p, ctx.tMs);
 
     const reason =
@@ -129,12 +139,13 @@ export const gccBwe: BweFactory = {
   name: 'gcc',
   source: 'draft-ietf-rmcat-gcc-02; libwebrtc goog_cc',
   description: 'Google Congestion Control: trendline delay-based AIMD + loss-based controller, initial probing',
-  create: (opts: BweCreateOptions = {}) => new Gcc({ startBps: opts.startBps }),
+  create: (opts: BweCreateOptions = {}) => new Gcc({ startBps: opts.startBps, probe: { periodicAlrProbing: opts.applicationLimited ?? false } }),
 };
 
 export const gccLibwebrtcBwe: BweFactory = {
   name: 'gcc-libwebrtc',
   source: 'libwebrtc goog_cc TrendlineEstimator threshold constants',
   description: "gcc with libwebrtc's threshold adaptation (K_up 0.0087, K_down 0.039) instead of the draft's (0.01, 0.00018)",
-  create: (opts: BweCreateOptions = {}) => new Gcc({ startBps: opts.startBps, name: 'gcc-libwebrtc', delayBased: { detector: { threshold: { ...LIBWEBRTC_THRESHOLD } } } }),
+  create: (opts: BweCreateOptions = {}) =>
+    new Gcc({ startBps: opts.startBps, name: 'gcc-libwebrtc', delayBased: { detector: { threshold: { ...LIBWEBRTC_THRESHOLD } } }, probe: { periodicAlrProbing: opts.applicationLimited ?? false } }),
 };
