@@ -157,7 +157,7 @@ ${crash}${failedList}${chart}
 }
 
 /** The few numbers an engineer reads first, above the chart; the table has the rest. */
-const KEY_METRICS = ['avgBitrateKbps', 'rebufferS', 'rebufferCount', 'startupDelayS', 'switchCount', 'qoeLinear', 'networkScore'];
+const KEY_METRICS = ['avgBitrateKbps', 'rebufferS', 'rebufferCount', 'startupDelayS', 'switchCount', 'qoeLinear', 'p1203Mos', 'networkScore'];
 
 function keyMetricsLine(run: RunResult): string {
   const parts = KEY_METRICS.filter((k) => typeof run.metrics?.[k] === 'number' && Number.isFinite(run.metrics[k])).map((k) => {

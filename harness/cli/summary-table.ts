@@ -32,6 +32,7 @@ const ABR_COLUMNS: Column[] = [
   { title: 'startup s', cell: fixed('startupDelayS', 2) },
   { title: 'switches', cell: fixed('switchCount', 0) },
   { title: 'QoE', cell: fixed('qoeLinear', 1) },
+  { title: 'P.1203', cell: fixed('p1203Mos', 2) },
   { title: 'net score', cell: fixed('networkScore', 0) },
   expectColumn,
 ];

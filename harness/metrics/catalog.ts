@@ -24,6 +24,9 @@ export const METRICS: readonly MetricInfo[] = [
   { key: 'avgSwitchKbps', unit: 'kbps', better: 'lower', group: 'streaming', description: 'Mean |bitrate change| over the quality changes' },
   { key: 'qoeLinear', unit: 'score', better: 'higher', group: 'streaming', description: 'Pensieve linear QoE: sum bitrate Mbps - 4.3 x rebuffer s - sum |change| Mbps' },
   { key: 'networkScore', unit: 'score', better: 'higher', group: 'network', description: '0-100 network quality score of the reference notes (mean over 1 s samples)' },
+  // MOS models (harness/metrics/mos, docs/scoring.md "MOS").
+  { key: 'p1203Mos', unit: 'mos', better: 'higher', group: 'streaming', description: 'ITU-T P.1203 mode 0 O.46 (1-5): played segments, stalls incl. initial loading, AAC-LC 128 kbps audio assumed, 1080p PC display' },
+  { key: 'p1203QualityMos', unit: 'mos', better: 'higher', group: 'streaming', description: 'ITU-T P.1203.3 O.35 (1-5): audiovisual quality of the played segments before the stalling penalty' },
   // Bandwidth estimation (harness/bwe-sim): RFC 8868 metrics for the RFC 8867 test cases, and the MMSys 2021 challenge score.
   { key: 'utilisationRatio', unit: 'ratio', better: 'higher', group: 'bwe', description: 'BWE: bytes delivered / bytes the bottleneck could carry over the run' },
   { key: 'queueDelayP95Ms', unit: 'ms', better: 'lower', group: 'bwe', description: 'BWE: 95th percentile of the queueing delay at the bottleneck (delivered packets)' },
@@ -42,6 +45,9 @@ export const METRICS: readonly MetricInfo[] = [
   { key: 'freezeCount', unit: 'count', better: 'lower', group: 'live', description: "Live: video freezes the subscribers' browsers counted (webrtc-stats freezeCount), all streams" },
   { key: 'totalFreezesS', unit: 's', better: 'lower', group: 'live', description: 'Live: total freeze duration over all received streams' },
   { key: 'avgReceivedKbps', unit: 'kbps', better: 'higher', group: 'live', description: 'Live: mean video bitrate a subscriber received per stream, from its first decoded frame' },
+  { key: 'eModelR', unit: 'score', better: 'higher', group: 'live', description: 'Live: ITU-T G.107 E-model R (0-100) from one-way delay (glass-to-glass, else RTT/2 + jitter buffer) and loss (worst subscriber)' },
+  { key: 'eModelMos', unit: 'mos', better: 'higher', group: 'live', description: 'Live: MOS from the E-model R (G.107 Annex B, 1-4.5; worst subscriber)' },
+  { key: 'videoMos', unit: 'mos', better: 'higher', group: 'live', description: 'Live: VMAF mapped to 1-5 with freezes as P.1203.3 stalls (not a standard; docs/scoring.md; worst subscriber)' },
 ];
 
 export function metricInfo(key: string): MetricInfo | undefined {

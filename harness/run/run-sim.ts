@@ -4,6 +4,7 @@ import type { AbrFactory } from '../../algorithms/abr/types.ts';
 import { buildLinkModel } from '../link/link-model.ts';
 import type { LinkDirection } from '../link/types.ts';
 import { evaluateExpectations } from '../metrics/expectations.ts';
+import { p1203StreamingMetrics } from '../metrics/mos/p1203-streaming.ts';
 import { networkScore } from '../metrics/network-score.ts';
 import { streamingQoe } from '../metrics/streaming-qoe.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -33,6 +34,7 @@ export function runSimScenario(scenario: Scenario, abr: AbrFactory, opts: SimRun
   const metrics = {
     ...streamingQoe(session.timeline, { segmentDurationS: scenario.media.segmentDurationMs / 1000 }),
     networkScore: meanNetworkScore(link.down, scenario.durationMs),
+    ...p1203StreamingMetrics(session.timeline, scenario.media),
   };
   const timeline = opts.withoutTimeline
     ? []

@@ -1,6 +1,6 @@
 // ITU-T P.1203.2 (10/2017) mode 0: short-term audio quality O.21 per second from codec and bitrate (clause 8, per-codec coefficients a1..a3).
 
-import { p1203MosFromQ, p1203SampleCount } from './p1203-shared.ts';
+import { p1203FrameSampling, p1203MosFromQ } from './p1203-shared.ts';
 
 export type P1203AudioCodec = 'mp2' | 'ac3' | 'aaclc' | 'heaac';
 
@@ -26,19 +26,9 @@ export function p1203O21(codec: P1203AudioCodec, bitrateKbps: number): number {
   return p1203MosFromQ(100 - (c.a1 * Math.exp(c.a2 * bitrateKbps) + c.a3));
 }
 
-/** O.21 for each second of media (the segment heard at the end of the second, as for video). */
+/** O.21 for each second of media: audio is sampled as 100 frames a second, then as for video (p1203FrameSampling). */
 export function p1203AudioPerSecond(segments: readonly P1203AudioSegment[]): number[] {
-  if (segments.length === 0) return [];
   const ordered = [...segments].sort((a, b) => a.startS - b.startS);
-  const last = ordered[ordered.length - 1];
-  const n = p1203SampleCount(last.startS + last.durationS - ordered[0].startS);
-  const out: number[] = [];
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    // Audio is sampled at 100 windows a second in the reference: the last one starts 10 ms before the end.
-    const atS = ordered[0].startS + i + 1 - 0.01;
-    while (k + 1 < ordered.length && ordered[k + 1].startS <= atS + 1e-9) k++;
-    out.push(p1203O21(ordered[k].codec, ordered[k].bitrateKbps));
-  }
-  return out;
+  const scores = ordered.map((s) => p1203O21(s.codec, s.bitrateKbps));
+  return p1203FrameSampling(ordered.map((s) => ({ durationS: s.durationS, framesPerS: 100 }))).map((k) => scores[k]);
 }

@@ -80,13 +80,8 @@ export function p1203Integrate(input: P1203IntegrationInput): P1203IntegrationRe
   const o21 = hasAudio ? input.o21 : new Array<number>(durationS).fill(5);
 
   // Stalls outside the media, or of no length, do not count.
-  const stalls = input.stalls.filter((s) => s.positionS <= durationS && s.durationS > 0);
-
-  // Clause 8.1.1.1: stall length weighted by recency, count, mean interval between stalls.
-  const totalStallS = stalls.reduce((sum, s) => sum + s.durationS * decay(C.cRef7, C.cRef8, durationS - s.positionS), 0);
-  const numStalls = stalls.length;
-  let avgStallIntervalS = 0;
-  if (numStalls > 1) avgStallIntervalS = (stalls[numStalls - 1].positionS - stalls[0].positionS) / (numStalls - 1);
+  const stalls = input.stalls.filter((s) => s.positionS <= durationS && s.durationS > 0).sort((a, b) => a.positionS - b.positionS);
+  const { totalStallS, numStalls, avgStallIntervalS } = stallFeatures(stalls, durationS);
 
   // Clauses 8.1.2.2-8.1.2.5: quality spread, change rate and direction changes of O.22.
   const spread = Math.max(...o22) - Math.min(...o22);
@@ -124,8 +119,7 @@ export function p1203Integrate(input: P1203IntegrationInput): P1203IntegrationRe
   const o35 = o35Baseline - negativeBias - oscComp - adaptComp; // eq. 18
 
   // Eqs. 29, 31, 28, 30.
-  const stallImpact =
-    Math.exp(-numStalls / C.s1) * Math.exp(-totalStallS / durationS / C.s2) * Math.exp(-avgStallIntervalS / durationS / C.s3);
+  const stallImpact = stallImpactOf(numStalls, totalStallS, avgStallIntervalS, durationS);
   const stallingMos = 1 + 4 * stallImpact;
   const parametric = clamp(1 + (o35 - 1) * stallImpact, 1, 5);
   const rf = input.randomForest ?? null;
@@ -177,4 +171,25 @@ export function qualityDirectionChanges(o22: readonly number[]): { longestS: num
     longest = dirs.length * step;
   }
   return { longestS: longest, total: flips.length };
+}
+
+/** Clause 8.1.1.1: stall length weighted by recency, number of stalls, mean interval between them. */
+function stallFeatures(stalls: readonly P1203Stall[], durationS: number): { totalStallS: number; numStalls: number; avgStallIntervalS: number } {
+  const totalStallS = stalls.reduce((sum, s) => sum + s.durationS * decay(C.cRef7, C.cRef8, durationS - s.positionS), 0);
+  const numStalls = stalls.length;
+  const avgStallIntervalS = numStalls > 1 ? (stalls[numStalls - 1].positionS - stalls[0].positionS) / (numStalls - 1) : 0;
+  return { totalStallS, numStalls, avgStallIntervalS };
+}
+
+/** Eq. 29: the multiplicative impact (0..1] of the stalls on the session's quality. */
+function stallImpactOf(numStalls: number, totalStallS: number, avgStallIntervalS: number, durationS: number): number {
+  return Math.exp(-numStalls / C.s1) * Math.exp(-totalStallS / durationS / C.s2) * Math.exp(-avgStallIntervalS / durationS / C.s3);
+}
+
+/** P.1203.3 eq. 29 for stalls (media-time positions) in a session of durationS seconds: 1 = no impact. */
+export function p1203StallingImpact(stalls: readonly P1203Stall[], durationS: number): number {
+  if (!(durationS > 0)) throw new RangeError(`stalling impact needs a session longer than 0 s, got ${durationS}`);
+  const kept = [...stalls].filter((s) => s.positionS <= durationS && s.durationS > 0).sort((a, b) => a.positionS - b.positionS);
+  const f = stallFeatures(kept, durationS);
+  return stallImpactOf(f.numStalls, f.totalStallS, f.avgStallIntervalS, durationS);
 }

@@ -56,3 +56,31 @@ export function percentileLinear(values: readonly number[], p: number): number {
   const hi = Math.min(sorted.length - 1, lo + 1);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
+
+/**
+ * P.1203's measurement window works on frames: a segment of d s at f fps is trunc(d x f) frames of 1/f s
+ * each, their decode times summed one after the other (in float64, as any implementation does), and the
+ * score for second t (t = 1, 2, ...) is the model's output for the last frame that starts before t. This
+ * returns, per output second, the index of the segment that frame belongs to. Segments are taken in order.
+ */
+export function p1203FrameSampling(segments: readonly { durationS: number; framesPerS: number }[]): number[] {
+  const frameSeg: number[] = [];
+  const frameDts: number[] = [];
+  let dts = 0;
+  segments.forEach((seg, k) => {
+    const n = Math.trunc(seg.durationS * seg.framesPerS);
+    const frameS = 1 / seg.framesPerS;
+    for (let i = 0; i < n; i++) {
+      frameSeg.push(k);
+      frameDts.push(dts);
+      dts += frameS;
+    }
+  });
+  const out: number[] = [];
+  let f = 0;
+  for (let t = 1; t <= p1203SampleCount(dts); t++) {
+    while (f + 1 < frameDts.length && frameDts[f + 1] < t) f++;
+    out.push(frameSeg[f]);
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 // ITU-T P.1203.1 (10/2017) mode 0: short-term video quality O.22 per second from bitrate, resolution and frame rate (clause 8.1, coefficients of its mode-0 tables).
 
-import { clamp, p1203MosFromQ, p1203QFromMos, p1203SampleCount } from './p1203-shared.ts';
+import { clamp, p1203FrameSampling, p1203MosFromQ, p1203QFromMos } from './p1203-shared.ts';
 
 /** One media segment as P.1203 mode 0 sees it (its I.13 input): media-time position, bitrate, coding size, frame rate. */
 export interface P1203VideoSegment {
@@ -76,37 +76,15 @@ function handheld(mos: number): number {
 
 
 /**
- * O.22 for each second of media: second i is scored on the segment showing at its end (the last frame
- * before i + 1 s), as P.1203's 1 s output sampling of the measurement window does in mode 0.
- * Segments must be contiguous in media time (the stalls are given apart, to P.1203.3).
+ * O.22 for each second of media: second t is scored on the segment of the last frame starting before its end,
+ * as P.1203's 1 s output sampling of the measurement window does in mode 0 (p1203FrameSampling).
+ * Segments play one after the other in startS order (the stalls are given apart, to P.1203.3).
  */
 export function p1203VideoPerSecond(segments: readonly P1203VideoSegment[], opts: P1203DisplayOptions = {}): number[] {
-  if (segments.length === 0) return [];
   const displayPixels = (opts.displayWidth ?? 1920) * (opts.displayHeight ?? 1080);
   const ordered = [...segments].sort((a, b) => a.startS - b.startS);
-  const last = ordered[ordered.length - 1];
-  const n = p1203SampleCount(last.startS + last.durationS - ordered[0].startS);
-  const out: number[] = [];
-  const cache = new Map<P1203VideoSegment, number>();
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    const seg0 = ordered[k];
-    // The last frame of second i starts one frame before its end.
-    const atS = ordered[0].startS + i + 1 - 1 / Math.min(seg0.fps, MAX_FPS);
-    while (k + 1 < ordered.length && ordered[k + 1].startS <= atS + 1e-9) k++;
-    const seg = ordered[k];
-    let score = cache.get(seg);
-    if (score === undefined) {
-      score = p1203O22Mode0({
-        bitrateKbps: seg.bitrateKbps,
-        codingPixels: seg.width * seg.height,
-        displayPixels,
-        fps: seg.fps,
-        device: opts.device,
-      });
-      cache.set(seg, score);
-    }
-    out.push(score);
-  }
-  return out;
+  const scores = ordered.map((seg) =>
+    p1203O22Mode0({ bitrateKbps: seg.bitrateKbps, codingPixels: seg.width * seg.height, displayPixels, fps: seg.fps, device: opts.device }),
+  );
+  return p1203FrameSampling(ordered.map((s) => ({ durationS: s.durationS, framesPerS: Math.min(s.fps, MAX_FPS) }))).map((k) => scores[k]);
 }
