@@ -289,17 +289,7 @@ class Converter {
     const layers = w.layers === undefined ? DEFAULT_LAYERS.map((l) => ({ ...l })) : this.simulcastLayers(w.layers, [...path, 'layers']);
     const peers = (role: 'publisher' | 'subscriber', v: number | RawWebrtcPeer[] | undefined): WebrtcPeerSpec[] => {
       const key = `${role}s`;
-      if (v === undefined || typeof v === 'number') {
-        // A count: ids pub-1, pub-2 / sub-1, ... (the SFU's own naming), each on the scenario's network.
-        return Array.from({ length: v ?? 1 }, (_, i) => ({
-          id: `${role === 'publisher' ? 'pub' : 'sub'}-${i + 1}`,
-          role,
-          codec: null,
-          network,
-          events,
-          ownLink: false,
-        }));
-      }
+      if (v === undefined || typeof v === 'number') return countedPeers(role, v ?? 1, network, events);
       return v.map((p, i) => this.webrtcPeer(raw, p, role, [...path, key, i], network, events, durationMs)).filter((p): p is WebrtcPeerSpec => p !== undefined);
     };
     const publishers = peers('publisher', w.publishers);
@@ -750,6 +740,21 @@ class Converter {
       return name;
     });
   }
+}
+
+/** A count of peers: ids pub-1, pub-2 / sub-1, ... (the SFU's own naming), each on the scenario's network. */
+function countedPeers(role: 'publisher' | 'subscriber', n: number, network: Phase[], events: ScenarioEvent[]): WebrtcPeerSpec[] {
+  return Array.from({ length: n }, (_, i) => ({ id: `${role === 'publisher' ? 'pub' : 'sub'}-${i + 1}`, role, codec: null, network, events, ownLink: false }));
+}
+
+/** The call of a live run whose scenario has no webrtc section (`netqoe run --mode live` on any scenario). */
+export function defaultWebrtc(s: Pick<Scenario, 'network' | 'events'>): WebrtcSpec {
+  return {
+    codec: 'VP8',
+    layers: DEFAULT_LAYERS.map((l) => ({ ...l })),
+    publishers: countedPeers('publisher', 1, s.network, s.events),
+    subscribers: countedPeers('subscriber', 1, s.network, s.events),
+  };
 }
 
 function writtenList(v: string | string[] | undefined): string[] {

@@ -1,0 +1,202 @@
+// A live WebRTC run (mode: live): the werift SFU in this process, one userspace relay per browser peer
+// running that peer's link on the wall clock, headless Chromium publishers and subscribers through them.
+// One run per layer selector x downlink estimator; each collects the browsers' getStats, the SFU's
+// samples and switches, and the relays' counters into the timeline, computes the live metrics, checks
+// `expect:`, and always tears everything down (no Chromium or relay left, also on error or deadline).
+
+import type { Logger } from 'pino';
+import type { BrowserSession } from '../browser/session.ts';
+import { startBrowserSession } from '../browser/session.ts';
+import { evaluateExpectations } from '../metrics/expectations.ts';
+import { liveMetrics } from '../metrics/live-metrics.ts';
+import type { Relay } from '../relay/index.ts';
+import { startRelay } from '../relay/index.ts';
+import type { Scenario, WebrtcPeerSpec, WebrtcSpec } from '../scenario/types.ts';
+import { defaultWebrtc } from '../scenario/parse.ts';
+import type { DownlinkEstimatorFactory } from '../sfu/index.ts';
+import { DEFAULT_CAPTURE, Sfu } from '../sfu/index.ts';
+import type { RoomOptions } from '../sfu/index.ts';
+import { relayLink } from '../sfu/relay-link.ts';
+import { networkEventTimeline } from '../sim/timeline-extras.ts';
+import { capacitySteps, peerScenario } from './live-links.ts';
+import type { RunResult, TimelineEvent } from './types.ts';
+
+export interface LiveRunOptions {
+  seed?: number;
+  /** Chromium binary (default: CHROME_PATH or the usual paths). */
+  executablePath?: string;
+  /** Starting the call and tearing it down may take this long beyond the scenario's duration. Default 45 s. */
+  slackMs?: number;
+  /** Close every session on SIGINT/SIGTERM and exit 130/143 (the CLI). */
+  handleSignals?: boolean;
+  /** Folder an estimator file (algorithms.bwe: ./my-bwe.ts) is resolved against; default the scenario's. */
+  baseDir?: string;
+  log?: Logger;
+  /** Told once a second of the scenario time elapsed. */
+  onTick?: (tMs: number, durationMs: number) => void;
+  /** Told of every Chromium started (tests check it is gone afterwards). */
+  onBrowser?: (b: { userDataDir: string; pid: number | undefined }) => void;
+}
+
+/** One run per layer selector x estimator (no estimator: the SFU's default downlink estimate). */
+export async function runLiveScenario(scenario: Scenario, opts: LiveRunOptions = {}): Promise<RunResult[]> {
+  const layersSel = scenario.algorithms.layer?.length ? scenario.algorithms.layer : ['highest-fit'];
+  const estimators: (string | null)[] = scenario.algorithms.bwe.length ? scenario.algorithms.bwe : [null];
+  const runs: RunResult[] = [];
+  for (const layer of layersSel) for (const bwe of estimators) runs.push(await runLiveOnce(scenario, layer, bwe, opts));
+  return runs;
+}
+
+/** The SFU's downlink estimator for `bwe` (harness/sfu/bwe-adapter.ts), loaded when asked for. */
+async function downlinkEstimatorFor(bwe: string, baseDir: string): Promise<Pick<RoomOptions, 'downlinkEstimator' | 'downlinkTransportCc'>> {
+  const adapter = (await import('../sfu/bwe-adapter.ts')) as {
+    createDownlinkEstimatorFromBwe(name: string, opts?: { baseDir?: string }): ReturnType<DownlinkEstimatorFactory>;
+  };
+  // Fail here, before any browser starts, on an estimator that does not load.
+  adapter.createDownlinkEstimatorFromBwe(bwe, { baseDir });
+  return { downlinkEstimator: () => adapter.createDownlinkEstimatorFromBwe(bwe, { baseDir }), downlinkTransportCc: true };
+}
+
+async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null, opts: LiveRunOptions): Promise<RunResult> {
+  const wallStart = performance.now();
+  const seed = opts.seed ?? scenario.seed;
+  const call: WebrtcSpec = scenario.webrtc ?? defaultWebrtc(scenario);
+  const peers: WebrtcPeerSpec[] = [...call.publishers, ...call.subscribers];
+  const log = opts.log;
+  const result = (status: RunResult['status'], extra: Partial<RunResult>): RunResult => ({
+    scenario: scenario.name,
+    scenarioFile: scenario.file,
+    mode: 'live',
+    seed,
+    algorithms: { layer, ...(bwe !== null ? { bwe } : {}) },
+    status,
+    metrics: {},
+    expectations: [],
+    timeline: [],
+    wallMs: performance.now() - wallStart,
+    ...extra,
+  });
+
+  const relays = new Map<string, Relay>();
+  // Each peer reaches the SFU only through its own relay (started below, before any browser joins).
+  const link = relayLink(
+    (info) => {
+      const r = relays.get(info.peerId);
+      if (!r) throw new Error(`no link for peer "${info.peerId}" (not in the scenario's webrtc section)`);
+      return r;
+    },
+    { closeRelayOnLeave: false },
+  );
+  const sfu = new Sfu({ link, log: log ? (m) => log.debug({ sfu: m }) : undefined });
+  let live: Promise<void> | null = null;
+  let stopped = false;
+  let session: BrowserSession | null = null;
+  let deadlineTimer: NodeJS.Timeout | undefined;
+  const timeline: TimelineEvent[] = [];
+  try {
+    const estimator = bwe === null ? {} : await downlinkEstimatorFor(bwe, opts.baseDir ?? dirnameOf(scenario.file));
+    await sfu.start();
+    const upCapBps = Math.max(...call.publishers.map((p) => Math.max(...capacitySteps(peerScenario(scenario, p), 'up', 1000).map((s) => s.bps))));
+    sfu.createRoom('call', {
+      token: 'live',
+      codec: call.codec,
+      layers: call.layers,
+      layerSelector: layer,
+      uplinkCapBps: upCapBps,
+      ...estimator,
+    });
+
+    // Scenario time 0: the links start. Every clock (SFU, relays, browsers) is mapped onto it.
+    const originNs = process.hrtime.bigint();
+    const originPerfMs = performance.now();
+    const started = await Promise.allSettled(peers.map((p) => startRelay({ scenario: peerScenario(scenario, p), seed })));
+    started.forEach((r, i) => {
+      if (r.status === 'fulfilled') relays.set(peers[i].id, r.value);
+    });
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const sfuOffsetMs = performance.now() - sfu.now() - originPerfMs;
+    const toScenarioMs = (sfuMs: number) => Math.round(sfuMs + sfuOffsetMs);
+    const joinedAt = new Map<string, number>();
+    sfu.onEvent((e) => {
+      if (e.kind === 'subscriber') timeline.push({ kind: 'sfu-subscriber', tMs: toScenarioMs(e.sample.tMs), sample: { ...e.sample, tMs: toScenarioMs(e.sample.tMs) } });
+      else if (e.kind === 'publisher') timeline.push({ kind: 'sfu-publisher', tMs: toScenarioMs(e.sample.tMs), sample: { ...e.sample, tMs: toScenarioMs(e.sample.tMs) } });
+      else if (e.kind === 'switch') timeline.push({ kind: 'layer-switch', tMs: toScenarioMs(e.event.tMs), change: { ...e.event, tMs: toScenarioMs(e.event.tMs) } });
+      else if (e.kind === 'peer' && e.state === 'joined' && !joinedAt.has(e.peerId)) joinedAt.set(e.peerId, toScenarioMs(e.tMs));
+    });
+
+    const endPerfMs = originPerfMs + scenario.durationMs;
+    const deadlineMs = scenario.durationMs + (opts.slackMs ?? 45_000);
+    const deadline = new Promise<never>((_, reject) => {
+      deadlineTimer = setTimeout(() => reject(new Error(`live run over its hard deadline (${deadlineMs / 1000} s)`)), Math.max(0, originPerfMs + deadlineMs - performance.now()));
+    });
+    live = (async () => {
+      session = await startBrowserSession({
+        signalingUrl: sfu.url,
+        originEpochMs: performance.timeOrigin + originPerfMs,
+        peers: peers.map((p) => ({ id: p.id, role: p.role, room: 'call', token: 'live', ...(p.codec ? { codec: p.codec } : {}) })),
+        executablePath: opts.executablePath,
+        handleSignals: opts.handleSignals,
+        onBrowser: opts.onBrowser,
+      });
+      log?.info({ scenario: scenario.name, layer, bwe, startedAfterMs: Math.round(performance.now() - originPerfMs) }, 'live call started');
+      while (performance.now() < endPerfMs && !stopped) {
+        await sleep(Math.min(1000, endPerfMs - performance.now()));
+        opts.onTick?.(Math.min(scenario.durationMs, performance.now() - originPerfMs), scenario.durationMs);
+      }
+    })();
+    live.catch(() => undefined); // the race below reports it
+    await Promise.race([live, deadline]);
+    clearTimeout(deadlineTimer);
+
+    // Collect: browsers' samples, relays' windows, each link's capacity and events.
+    const s = session as BrowserSession | null;
+    for (const sample of s?.samples ?? []) if (sample.tMs <= scenario.durationMs) timeline.push({ kind: 'peer', tMs: sample.tMs, sample });
+    for (const p of peers) {
+      const relay = relays.get(p.id)!;
+      const offsetMs = Number(relay.t0Ns - originNs) / 1e6;
+      for (const r of relay.timeline()) timeline.push({ ...r, tMs: Math.round(r.tMs + offsetMs), peerId: p.id });
+      const ps = peerScenario(scenario, p);
+      for (const direction of ['up', 'down'] as const) {
+        for (const c of capacitySteps(ps, direction)) timeline.push({ kind: 'capacity', tMs: c.tMs, direction, bps: c.bps, peerId: p.id });
+      }
+      if (p.ownLink) for (const e of networkEventTimeline(ps)) timeline.push({ ...e, peerId: p.id } as TimelineEvent);
+    }
+    for (const e of networkEventTimeline(scenario)) if (peers.some((p) => !p.ownLink)) timeline.push(e);
+    timeline.sort((a, b) => a.tMs - b.tMs);
+
+    const { metrics, detail } = liveMetrics({
+      layers: call.layers,
+      captureWidth: DEFAULT_CAPTURE.width,
+      publishers: call.publishers.map((p) => ({ id: p.id, joinedAtMs: joinedAt.get(p.id) ?? null })),
+      subscribers: call.subscribers.map((p) => ({ id: p.id, downCapacity: capacitySteps(peerScenario(scenario, p), 'down') })),
+      timeline,
+      endMs: scenario.durationMs,
+    });
+    for (const f of detail.follow) log?.info({ ...f, change: `${f.change.kind} to ${f.change.bps} bps at ${f.change.atMs} ms` }, 'layer follow');
+    if (s?.errors.length) log?.warn({ errors: s.errors.slice(0, 20) }, 'page errors during the live run');
+    const names = [layer, ...(bwe !== null ? [bwe] : [])];
+    return result('ok', { metrics, expectations: evaluateExpectations(scenario.expect, names, metrics), timeline });
+  } catch (err) {
+    return result('crashed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err), timeline });
+  } finally {
+    clearTimeout(deadlineTimer);
+    stopped = true;
+    // A start still under way (the deadline hit it) ends within its own timeouts: wait for it, so a
+    // browser it launches late is closed too.
+    if (live) await (live as Promise<void>).catch(() => undefined);
+    // Every part closes even if another fails: browsers first (they leave), then the SFU, then the links.
+    await Promise.allSettled([(session as BrowserSession | null)?.close()]);
+    await sfu.stop().catch(() => undefined);
+    await Promise.allSettled([...relays.values()].map((r) => r.close()));
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
+}
+
+function dirnameOf(file: string): string {
+  const i = file.lastIndexOf('/');
+  return i < 0 ? process.cwd() : file.slice(0, i) || '/';
+}
