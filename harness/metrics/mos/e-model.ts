@@ -128,11 +128,11 @@ export function eModel(overrides: Partial<EModelParams> = {}): EModelResult {
   return { r, ro, is, id, ieEff, mos: mosFromR(r) };
 }
 
-/** G.107 Annex B: MOS (conversational quality, 1..4.5) from R. */
+/** G.107 Annex B: MOS (conversational quality, 1..4.5) from R; held at 1 where the cubic dips below it (0 < R < 6.5). */
 export function mosFromR(r: number): number {
   if (r < 0) return 1;
   if (r > 100) return 4.5;
-  return 1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6;
+  return Math.max(1, 1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6);
 }
 
 /**

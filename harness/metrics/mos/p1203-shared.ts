@@ -11,7 +11,7 @@ export function p1203MosFromQ(q: number): number {
   return P1203_MOS_MIN + ((P1203_MOS_MAX - P1203_MOS_MIN) * q) / 100 + q * (q - 60) * (100 - q) * 0.000007;
 }
 
-// The cubic dips below MOS_MIN for small Q (its minimum is near Q = 3.2), so the inverse is taken on its
+// The cubic dips below MOS_MIN for 0 < Q < 3.2 (by up to 0.003, at Q = 1.6), so the inverse is taken on its
 // increasing branch: Q = 0 for MOS_MIN, then Q from 3.25 up. Linear interpolation on a 0.25 grid of Q, as
 // the reference implementation (itu-p1203 utils.r_from_mos) tabulates it, so both give the same numbers.
 const GRID_Q: readonly number[] = [0, ...Array.from({ length: (100 - 3.25) / 0.25 + 1 }, (_, i) => 3.25 + i * 0.25)];
