@@ -9,6 +9,7 @@ import type { BrowserSession } from '../browser/session.ts';
 import { startBrowserSession } from '../browser/session.ts';
 import { evaluateExpectations } from '../metrics/expectations.ts';
 import { liveMetrics } from '../metrics/live-metrics.ts';
+import { liveMosMetrics } from '../metrics/mos/live-mos.ts';
 import type { Relay } from '../relay/index.ts';
 import { startRelay } from '../relay/index.ts';
 import type { Scenario, WebrtcPeerSpec, WebrtcSpec } from '../scenario/types.ts';
@@ -173,6 +174,8 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
       timeline,
       endMs: scenario.durationMs,
     });
+    // MOS: G.107 E-model from delay and loss, VMAF-based video MOS when the run was scored (docs/scoring.md).
+    Object.assign(metrics, liveMosMetrics(timeline));
     for (const f of detail.follow) log?.info({ ...f, change: `${f.change.kind} to ${f.change.bps} bps at ${f.change.atMs} ms` }, 'layer follow');
     if (s?.errors.length) log?.warn({ errors: s.errors.slice(0, 20) }, 'page errors during the live run');
     const names = [layer, ...(bwe !== null ? [bwe] : [])];
