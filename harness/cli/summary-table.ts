@@ -56,12 +56,27 @@ function table(columns: Column[], runs: RunResult[]): string[] {
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
 }
 
+const LIVE_COLUMNS: Column[] = [
+  { title: 'scenario', cell: (r) => r.scenario },
+  { title: 'layer / bwe', cell: (r) => [r.algorithms.layer, r.algorithms.bwe ?? 'default'].join(' / ') },
+  { title: 'pub top s', cell: fixed('publisherTopLayerS', 1) },
+  { title: 'down s', cell: fixed('layerDownAfterDropS', 1) },
+  { title: 'up s', cell: fixed('layerUpAfterReturnS', 1) },
+  { title: 'switches', cell: fixed('layerSwitchCount', 0) },
+  { title: 'switch errs', cell: fixed('switchDecodeErrors', 0) },
+  { title: 'freezes', cell: fixed('freezeCount', 0) },
+  { title: 'recv kbps', cell: fixed('avgReceivedKbps', 0) },
+  expectColumn,
+];
+
 export function formatSummaryTable(runs: RunResult[]): string {
-  const abrRuns = runs.filter((r) => r.algorithms.bwe === undefined);
-  const bweRuns = runs.filter((r) => r.algorithms.bwe !== undefined);
+  const liveRuns = runs.filter((r) => r.mode === 'live');
+  const abrRuns = runs.filter((r) => r.mode !== 'live' && r.algorithms.bwe === undefined);
+  const bweRuns = runs.filter((r) => r.mode !== 'live' && r.algorithms.bwe !== undefined);
   const out: string[] = [];
   if (abrRuns.length) out.push(...table(ABR_COLUMNS, abrRuns));
   if (bweRuns.length) out.push(...(out.length ? [''] : []), ...table(BWE_COLUMNS, bweRuns));
+  if (liveRuns.length) out.push(...(out.length ? [''] : []), ...table(LIVE_COLUMNS, liveRuns));
   const failures = runs.flatMap((r) =>
     r.status === 'crashed'
       ? [`  ${r.scenario} / ${runLabel(r)}: crashed: ${firstLine(r.error ?? '')}`]

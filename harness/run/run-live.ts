@@ -94,6 +94,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
   let session: BrowserSession | null = null;
   let deadlineTimer: NodeJS.Timeout | undefined;
   const timeline: TimelineEvent[] = [];
+  let out: RunResult;
   try {
     const estimator = bwe === null ? {} : await downlinkEstimatorFor(bwe, opts.baseDir ?? dirnameOf(scenario.file));
     await sfu.start();
@@ -179,9 +180,9 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     for (const f of detail.follow) log?.info({ ...f, change: `${f.change.kind} to ${f.change.bps} bps at ${f.change.atMs} ms` }, 'layer follow');
     if (s?.errors.length) log?.warn({ errors: s.errors.slice(0, 20) }, 'page errors during the live run');
     const names = [layer, ...(bwe !== null ? [bwe] : [])];
-    return result('ok', { metrics, expectations: evaluateExpectations(scenario.expect, names, metrics), timeline });
+    out = result('ok', { metrics, expectations: evaluateExpectations(scenario.expect, names, metrics), timeline });
   } catch (err) {
-    return result('crashed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err), timeline });
+    out = result('crashed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err), timeline });
   } finally {
     clearTimeout(deadlineTimer);
     stopped = true;
@@ -193,6 +194,9 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     await sfu.stop().catch(() => undefined);
     await Promise.allSettled([...relays.values()].map((r) => r.close()));
   }
+  // The wall time of the whole run, teardown included.
+  out.wallMs = performance.now() - wallStart;
+  return out;
 }
 
 function sleep(ms: number): Promise<void> {

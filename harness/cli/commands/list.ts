@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ABR_REGISTRY } from '../../../algorithms/abr/registry.ts';
 import { BWE_REGISTRY } from '../../../algorithms/bwe/registry.ts';
+import { LAYER_SELECTOR_REGISTRY } from '../../../algorithms/layer/registry.ts';
 import { loadScenario } from '../../scenario/parse.ts';
 import { PRESET_TABLE } from '../../scenario/presets.ts';
 import { UserInputError } from '../exit-codes.ts';
@@ -30,6 +31,8 @@ export function listCommand(what: string): number {
       for (const a of ABR_REGISTRY) process.stdout.write(`  ${a.name.padEnd(14)} ${a.description}\n  ${''.padEnd(14)} source: ${a.source}\n`);
       process.stdout.write('\nBWE (algorithms.bwe in a scenario, or a file: ./my-bwe.ts)\n');
       for (const b of BWE_REGISTRY) process.stdout.write(`  ${b.name.padEnd(14)} ${b.description}\n  ${''.padEnd(14)} source: ${b.source}\n`);
+      process.stdout.write('\nSFU layer selectors (algorithms.layer in a live scenario; any ABR as abr:<name>)\n');
+      for (const l of LAYER_SELECTOR_REGISTRY) process.stdout.write(`  ${l.name.padEnd(14)} ${l.description}\n  ${''.padEnd(14)} source: ${l.source}\n`);
       return 0;
     case 'presets':
       for (const p of PRESET_TABLE) process.stdout.write(`${p.name.padEnd(16)} ${p.summary}\n${''.padEnd(16)} source: ${p.source}\n`);

@@ -6,7 +6,10 @@ import { abrNames } from '../../../algorithms/abr/registry.ts';
 import { bweNames } from '../../../algorithms/bwe/registry.ts';
 import { loadScenario, quickScenario } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/types.ts';
+import { layerSelectorNames } from '../../../algorithms/layer/registry.ts';
+import { findChromium } from '../../browser/chromium-path.ts';
 import { exitCodeForRuns, planMatrix, runLabel, runMatrix } from '../../run/run-matrix.ts';
+import { runLiveScenario } from '../../run/run-live.ts';
 import type { ResultsFile, RunResult } from '../../run/types.ts';
 import { RESULTS_SCHEMA_VERSION } from '../../run/types.ts';
 import { writeReports } from '../../../reports/write-reports.ts';
@@ -29,16 +32,20 @@ export interface RunOptions {
 
 export async function runCommand(files: string[], opts: RunOptions, log: Logger): Promise<number> {
   const scenarios = loadScenarios(files, opts);
+  const liveScenarios: Scenario[] = [];
+  const simScenarios: Scenario[] = [];
   for (const s of scenarios) {
     const mode = opts.mode ?? s.mode;
-    if (mode === 'live') {
-      throw new UserInputError(
-        `${s.file}: mode live: live runs (browsers, SFU, shaped relay) are not in this version yet; run with --mode sim`,
-      );
-    }
+    if (mode === 'sim' && s.webrtc) throw new UserInputError(`${s.file}: --mode sim: a webrtc call only runs live (drop --mode sim)`);
+    (mode === 'live' ? liveScenarios : simScenarios).push(s);
   }
-  const jobs = await planMatrix(scenarios, { abrOverride: opts.abr, seed: opts.seed });
-  log.info({ runs: jobs.length }, 'running matrix');
+  if (liveScenarios.length) {
+    if (opts.abr?.length) throw new UserInputError('--abr applies to simulated streaming runs; a live run chooses layers with algorithms.layer (any ABR as "abr:<name>")');
+    const chromium = findChromium();
+    if ('missing' in chromium) throw new UserInputError(`live run: ${chromium.missing}`);
+  }
+  const jobs = await planMatrix(simScenarios, { abrOverride: opts.abr, seed: opts.seed });
+  log.info({ runs: jobs.length, liveScenarios: liveScenarios.length }, 'running matrix');
   const progress = createProgress(jobs.length);
   let runs: RunResult[];
   try {
@@ -51,6 +58,12 @@ export async function runCommand(files: string[], opts: RunOptions, log: Logger)
     });
   } finally {
     progress.stop();
+  }
+  // Live runs: one at a time on the wall clock (each is a whole call of browsers, SFU and relays).
+  for (const s of liveScenarios) {
+    const liveRuns = await runLiveScenario(s, { seed: opts.seed, handleSignals: true, log });
+    for (const run of liveRuns) log.debug({ scenario: run.scenario, ...run.algorithms, wallMs: run.wallMs, status: run.status }, 'live run done');
+    runs.push(...liveRuns);
   }
 
   const results: ResultsFile = {
@@ -86,5 +99,5 @@ function loadScenarios(files: string[], opts: RunOptions): Scenario[] {
   }
   if (opts.manifest) throw new UserInputError('--manifest goes with --trace');
   if (!files.length) throw new UserInputError('no scenario given: netqoe run <scenario.yaml...> (see `netqoe list scenarios`)');
-  return files.map((f) => loadScenario(f, { abrNames: abrNames(), bweNames: bweNames() }));
+  return files.map((f) => loadScenario(f, { abrNames: abrNames(), bweNames: bweNames(), layerNames: layerSelectorNames() }));
 }

@@ -1,6 +1,7 @@
 // `netqoe validate`: parse scenario files without running them.
 import { abrNames } from '../../../algorithms/abr/registry.ts';
 import { bweNames } from '../../../algorithms/bwe/registry.ts';
+import { layerSelectorNames } from '../../../algorithms/layer/registry.ts';
 import { loadScenario } from '../../scenario/parse.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, isUserInputError } from '../exit-codes.ts';
 
@@ -8,10 +9,11 @@ export function validateCommand(files: string[]): number {
   let bad = 0;
   for (const file of files) {
     try {
-      const s = loadScenario(file, { abrNames: abrNames(), bweNames: bweNames() });
+      const s = loadScenario(file, { abrNames: abrNames(), bweNames: bweNames(), layerNames: layerSelectorNames() });
       process.stdout.write(
         `ok   ${file}: "${s.name}", ${s.durationMs / 1000} s, ${s.network.length} phase(s), ${s.events.length} event(s), ` +
-          `${s.media.segmentCount} segments, ${algorithmsText(s.algorithms)}, ${s.expect.length} expectation(s)\n`,
+          `${s.webrtc ? `live: ${s.webrtc.publishers.length} publisher(s), ${s.webrtc.subscribers.length} subscriber(s)` : `${s.media.segmentCount} segments`}, ` +
+          `${algorithmsText(s.algorithms)}, ${s.expect.length} expectation(s)\n`,
       );
     } catch (err) {
       if (!isUserInputError(err)) throw err;
@@ -22,6 +24,8 @@ export function validateCommand(files: string[]): number {
   return bad ? EXIT_BAD_INPUT : EXIT_OK;
 }
 
-function algorithmsText(a: { abr: string[]; bwe: string[] }): string {
-  return [a.abr.length ? `abr: ${a.abr.join(', ')}` : '', a.bwe.length ? `bwe: ${a.bwe.join(', ')}` : ''].filter(Boolean).join('; ');
+function algorithmsText(a: { abr: string[]; bwe: string[]; layer?: string[] }): string {
+  return [a.abr.length ? `abr: ${a.abr.join(', ')}` : '', a.layer?.length ? `layer: ${a.layer.join(', ')}` : '', a.bwe.length ? `bwe: ${a.bwe.join(', ')}` : '']
+    .filter(Boolean)
+    .join('; ');
 }
