@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { ResultsFile, RunResult } from '../harness/run/types.ts';
 import { clientBundle, d3Source } from './client-bundle.ts';
 import { runLabel } from './client/model.ts';
+import { hasScores } from './client/score-model.ts';
 import { escapeHtml, jsonForScript, scriptSafe } from './html-escape.ts';
 import { metricColumn } from './metric-format.ts';
 import { renderCompareTable, renderSummaryTable, runsByScenario, statusBadge } from './summary-table.ts';
@@ -152,8 +153,13 @@ function runDetail(run: RunResult, index: number): string {
   return `<article class="run" id="run-${index}" data-run="${index}">
 <h3>${escapeHtml(run.scenario)} / ${escapeHtml(label)} ${statusBadge(run)}</h3>
 ${keyMetricsLine(run)}<p class="run-facts">seed ${escapeHtml(String(run.seed))} · ${escapeHtml(run.mode)} · ${(run.timeline ?? []).length} timeline events · computed in ${escapeHtml(String(Math.round(run.wallMs)))} ms</p>
-${crash}${failedList}${chart}
+${crash}${failedList}${chart}${scoreChart(run, index)}
 </article>`;
+}
+
+/** Scored live runs: what each subscriber saw (VMAF/PSNR, freezes, latency), from reports/client/score-chart.ts. */
+function scoreChart(run: RunResult, index: number): string {
+  return hasScores(run.timeline ?? []) ? `<div class="chart-block"><h4>Video quality and latency as displayed</h4><div class="chart score" data-chart="score" data-run="${index}"></div></div>` : '';
 }
 
 /** The few numbers an engineer reads first, above the chart; the table has the rest. */

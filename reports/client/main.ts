@@ -6,6 +6,7 @@ import { renderCdfChart } from './cdf-chart.ts';
 import { algorithmColors, runLabel, runSeries } from './model.ts';
 import type { RunSeries } from './model.ts';
 import { renderOverlayChart } from './overlay-chart.ts';
+import { renderScoreChart } from './score-chart.ts';
 import { renderTimelineChart } from './timeline-chart.ts';
 
 interface PageData {
@@ -76,6 +77,10 @@ function renderChart(el: HTMLElement, data: PageData): void {
       runs.map((r) => ({ algorithm: runLabel(r.run), color: colorOf(data, r.run), series: r.series })),
       scenarioEndMs(data, scenario),
     );
+  } else if (kind === 'score') {
+    const run = data.results.runs[Number(el.dataset.run)];
+    if (!run) throw new Error(`no run #${el.dataset.run}`);
+    renderScoreChart(el, { timeline: run.timeline, durationMs: scenarioEndMs(data, run.scenario) });
   } else {
     throw new Error(`unknown chart kind ${String(kind)}`);
   }

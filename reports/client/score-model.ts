@@ -1,0 +1,123 @@
+// What the score chart needs from a scored live run's timeline: per subscriber, VMAF/PSNR/SSIM per second,
+// freezes, glass-to-glass latency, and the worst moments. Pure; malformed events are skipped, never thrown on.
+
+export interface ScoreSecond {
+  tMs: number;
+  /** null when the run had no libvmaf. */
+  vmaf: number | null;
+  psnrDb: number;
+  ssim: number;
+  framesDisplayed: number;
+  framesScored: number;
+}
+
+export interface LatencySecond {
+  tMs: number;
+  medianMs: number;
+  maxMs: number;
+  frames: number;
+}
+
+export interface FreezeSpan {
+  tMs: number;
+  durationMs: number;
+}
+
+export interface WorstMoment {
+  tMs: number;
+  /** The score the moment was picked on, and its name. */
+  metric: 'vmaf' | 'psnr';
+  value: number;
+}
+
+export interface PeerScores {
+  peerId: string;
+  seconds: ScoreSecond[];
+  freezes: FreezeSpan[];
+  latency: LatencySecond[];
+  worst: WorstMoment[];
+  endMs: number;
+}
+
+function scoreNum(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+function scoreRecord(v: unknown): Record<string, unknown> | null {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
+/** Whether a timeline carries per-second scores (the report adds the score chart only then). */
+export function hasScores(timeline: readonly unknown[]): boolean {
+  return (
+    Array.isArray(timeline) &&
+    timeline.some((raw) => {
+      const e = scoreRecord(raw);
+      return e?.kind === 'frame-score' && scoreNum(e.tMs) && typeof e.peerId === 'string';
+    })
+  );
+}
+
+/**
+ * Up to `count` lowest-scoring seconds (VMAF when every second has it, else PSNR), at least `spacingMs`
+ * apart so that one bad stretch does not take every slot; ties go to the earlier second.
+ */
+export function worstMoments(seconds: readonly ScoreSecond[], count = 3, spacingMs = 3000): WorstMoment[] {
+  const useVmaf = seconds.length > 0 && seconds.every((s) => s.vmaf !== null);
+  const metric: WorstMoment['metric'] = useVmaf ? 'vmaf' : 'psnr';
+  const value = (s: ScoreSecond) => (useVmaf ? (s.vmaf as number) : s.psnrDb);
+  const ranked = seconds.filter((s) => Number.isFinite(value(s))).sort((a, b) => value(a) - value(b) || a.tMs - b.tMs);
+  const out: WorstMoment[] = [];
+  for (const s of ranked) {
+    if (out.length >= count) break;
+    if (out.some((w) => Math.abs(w.tMs - s.tMs) < spacingMs)) continue;
+    out.push({ tMs: s.tMs, metric, value: value(s) });
+  }
+  return out.sort((a, b) => a.tMs - b.tMs);
+}
+
+/** Per subscriber (peerId), sorted by id; a subscriber appears once it has a scored second. */
+export function peerScores(timeline: readonly unknown[]): PeerScores[] {
+  const byPeer = new Map<string, PeerScores>();
+  const peer = (id: string) => {
+    let p = byPeer.get(id);
+    if (!p) {
+      p = { peerId: id, seconds: [], freezes: [], latency: [], worst: [], endMs: 0 };
+      byPeer.set(id, p);
+    }
+    return p;
+  };
+  for (const raw of Array.isArray(timeline) ? timeline : []) {
+    const e = scoreRecord(raw);
+    if (!e || !scoreNum(e.tMs) || typeof e.peerId !== 'string') continue;
+    if (e.kind === 'frame-score' && scoreNum(e.psnrDb)) {
+      const p = peer(e.peerId);
+      p.seconds.push({
+        tMs: e.tMs,
+        vmaf: scoreNum(e.vmaf) ? e.vmaf : null,
+        psnrDb: e.psnrDb,
+        ssim: scoreNum(e.ssim) ? e.ssim : NaN,
+        framesDisplayed: scoreNum(e.framesDisplayed) ? e.framesDisplayed : 0,
+        framesScored: scoreNum(e.framesScored) ? e.framesScored : 0,
+      });
+      p.endMs = Math.max(p.endMs, e.tMs + 1000);
+    } else if (e.kind === 'freeze' && scoreNum(e.durationMs)) {
+      const p = peer(e.peerId);
+      p.freezes.push({ tMs: e.tMs, durationMs: e.durationMs });
+      p.endMs = Math.max(p.endMs, e.tMs + e.durationMs);
+    } else if (e.kind === 'latency' && scoreNum(e.medianMs)) {
+      const p = peer(e.peerId);
+      p.latency.push({ tMs: e.tMs, medianMs: e.medianMs, maxMs: scoreNum(e.maxMs) ? e.maxMs : e.medianMs, frames: scoreNum(e.frames) ? e.frames : 0 });
+      p.endMs = Math.max(p.endMs, e.tMs + 1000);
+    }
+  }
+  const byTime = (a: { tMs: number }, b: { tMs: number }) => a.tMs - b.tMs;
+  const out = [...byPeer.values()].filter((p) => p.seconds.length > 0).sort((a, b) => (a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0));
+  for (const p of out) {
+    p.seconds.sort(byTime);
+    p.freezes.sort(byTime);
+    p.latency.sort(byTime);
+    p.worst = worstMoments(p.seconds);
+  }
+  return out;
+}

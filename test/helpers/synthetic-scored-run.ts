@@ -1,0 +1,70 @@
+// A stand-in for a scored live run (issue 7 timeline kinds): two subscribers, 40 s, VMAF/PSNR/SSIM per second,
+// a 1 s outage at 20 s that freezes sub-b and drops its scores, glass-to-glass latency per second. The metrics
+// are computed by the real MOS code (liveMosMetrics), not written in.
+import { liveMosMetrics } from '../../harness/metrics/mos/live-mos.ts';
+import type { ResultsFile, RunResult, TimelineEvent } from '../../harness/run/types.ts';
+import { RESULTS_SCHEMA_VERSION } from '../../harness/run/types.ts';
+
+export const SCORED_SCENARIO = {
+  name: 'synthetic-scored-call',
+  file: 'test/helpers/synthetic-scored-run.ts',
+  description: 'two subscribers, a 1 s outage at 20 s on sub-b',
+  durationMs: 40_000,
+  seed: 3,
+};
+
+export interface ScoredRunOptions {
+  /** No libvmaf: vmaf null in every second. */
+  withoutVmaf?: boolean;
+}
+
+export function syntheticScoredTimeline(opts: ScoredRunOptions = {}): TimelineEvent[] {
+  const timeline: TimelineEvent[] = [];
+  for (const peerId of ['sub-a', 'sub-b']) {
+    const hit = peerId === 'sub-b';
+    for (let s = 0; s < 40; s++) {
+      const tMs = s * 1000;
+      // sub-b: quality falls around the outage (20-21 s) and recovers over 3 s; a smaller dip at 8 s.
+      const dip = hit ? (s === 20 ? 55 : s === 21 ? 35 : s === 22 ? 20 : s === 23 ? 8 : s === 8 ? 25 : 0) : s === 30 ? 12 : 0;
+      const vmaf = 92 - dip - (s % 3);
+      timeline.push({
+        kind: 'frame-score',
+        tMs,
+        peerId,
+        vmaf: opts.withoutVmaf ? null : vmaf,
+        psnrDb: 42 - dip / 3,
+        ssim: 0.98 - dip / 500,
+        framesDisplayed: hit && s === 20 ? 1 : 30,
+        framesScored: hit && s === 20 ? 1 : 10,
+      });
+      timeline.push({ kind: 'latency', tMs, peerId, medianMs: 120 + (hit && s >= 21 && s <= 23 ? 180 : 0) + (s % 4) * 3, maxMs: 150 + (hit && s >= 21 && s <= 23 ? 260 : 0), frames: 30 });
+    }
+  }
+  timeline.push({ kind: 'freeze', tMs: 20_050, peerId: 'sub-b', durationMs: 1020 });
+  timeline.push({ kind: 'network', tMs: 20_000, type: 'outage', durationMs: 1000, detail: 'both directions' });
+  return timeline.sort((a, b) => a.tMs - b.tMs);
+}
+
+export function syntheticScoredResults(opts: ScoredRunOptions = {}): ResultsFile {
+  const timeline = syntheticScoredTimeline(opts);
+  const run: RunResult = {
+    scenario: SCORED_SCENARIO.name,
+    scenarioFile: SCORED_SCENARIO.file,
+    mode: 'live',
+    seed: SCORED_SCENARIO.seed,
+    algorithms: { bwe: 'gcc' },
+    status: 'ok',
+    metrics: liveMosMetrics(timeline),
+    expectations: [],
+    timeline,
+    wallMs: 41_000,
+  };
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: 'netqoe', version: '0.1.0-test' },
+    createdAt: '2025-01-02T03:04:05.678Z',
+    command: `netqoe run ${SCORED_SCENARIO.file} --mode live`,
+    scenarios: [{ ...SCORED_SCENARIO }],
+    runs: [run],
+  };
+}

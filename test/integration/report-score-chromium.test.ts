@@ -1,0 +1,106 @@
+// The score chart of a scored live run in headless Chromium: per subscriber, VMAF and PSNR lines, freezes shaded,
+// worst moments marked and listed, latency chart, hover text; PSNR only without VMAF. Screenshot: /tmp/report-score.png.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium } from '../../harness/browser/launch.ts';
+import type { LaunchedChromium } from '../../harness/browser/launch.ts';
+import { writeReports } from '../../reports/write-reports.ts';
+import { requireChromium } from '../helpers/require-chromium.ts';
+import { syntheticScoredResults } from '../helpers/synthetic-scored-run.ts';
+
+const chromiumPath = requireChromium();
+
+async function open(chromium: LaunchedChromium, file: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await chromium.browser.newPage();
+  await page.setViewport({ width: 1200, height: 900 });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warn') errors.push(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${String(e)}`));
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) errors.push(`request: ${r.url()}`);
+  });
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 10_000 });
+  return { page, errors };
+}
+
+describe.skipIf(!chromiumPath)('score chart in headless Chromium', () => {
+  let chromium: LaunchedChromium;
+  const dir = mkdtempSync(join(tmpdir(), 'netqoe-report-score-'));
+
+  beforeAll(async () => {
+    chromium = await launchChromium();
+  });
+  afterAll(async () => {
+    await chromium?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('VMAF/PSNR per second, freezes, worst moments and latency for each subscriber', async () => {
+    const results = syntheticScoredResults();
+    const { html } = writeReports(results, join(dir, 'vmaf'), { layout: 'run' });
+    const { page, errors } = await open(chromium, html);
+    expect(errors).toEqual([]);
+    expect(await page.$eval('.chart.score', (el) => (el as HTMLElement).dataset.rendered)).toBe('true');
+    const peers = await page.$$eval('.chart.score .score-peer', (els) =>
+      els.map((el) => ({
+        peer: (el as HTMLElement).dataset.peer,
+        vmafD: el.querySelector('path.score-vmaf')?.getAttribute('d')?.length ?? 0,
+        psnr: el.querySelectorAll('path.score-psnr').length,
+        freezes: el.querySelectorAll('rect.freeze').length,
+        worst: Array.from(el.querySelectorAll('.worst-moment')).map((w) => Number((w as HTMLElement).dataset.tMs)),
+        latency: el.querySelectorAll('.score-latency path.latency-median').length,
+        list: el.querySelectorAll('.worst-moments-list li').length,
+      })),
+    );
+    expect(peers.map((p) => p.peer)).toEqual(['sub-a', 'sub-b']);
+    for (const p of peers) {
+      expect(p.vmafD).toBeGreaterThan(100);
+      expect(p.psnr).toBe(1);
+      expect(p.latency).toBe(1);
+      expect(p.list).toBe(p.worst.length);
+    }
+    expect(peers[0].freezes).toBe(0);
+    expect(peers[1].freezes).toBe(1);
+    expect(peers[1].worst).toEqual([8000, 20_000, 23_000]);
+    // The freeze band covers the outage second on the time axis: its x is where 20.05 s falls.
+    const band = await page.$eval('.score-peer[data-peer="sub-b"] rect.freeze', (r) => ({ x: Number(r.getAttribute('x')), w: Number(r.getAttribute('width')) }));
+    expect(band.w).toBeGreaterThan(0);
+    expect(await page.$eval('.score-peer[data-peer="sub-b"] .worst-moments-list', (el) => el.textContent)).toContain('(during a freeze)');
+
+    // Hover the frozen second: the tooltip names the freeze and the second's scores.
+    const box = await page.$eval('.score-peer[data-peer="sub-b"] .score-quality .hover-capture', (r) => {
+      r.scrollIntoView({ block: 'center' });
+      const b = r.getBoundingClientRect();
+      return { x: b.x, y: b.y, w: b.width, h: b.height };
+    });
+    await page.mouse.move(box.x + (box.w * 20.5) / 40, box.y + box.h / 2);
+    const tip = await page.$eval('.tooltip', (el) => el.textContent ?? '');
+    expect(tip).toContain('frozen: 1020 ms');
+    expect(tip).toMatch(/VMAF 3\d\.\d, PSNR 2\d\.\d dB/);
+    await page.screenshot({ path: '/tmp/report-score.png', fullPage: true });
+    expect(existsSync('/tmp/report-score.png')).toBe(true);
+    // MOS columns in the summary table.
+    const headers = await page.$$eval('table.summary th', (ths) => ths.map((t) => t.textContent ?? ''));
+    expect(headers.join('|')).toMatch(/e model/i);
+    expect(headers.join('|')).toMatch(/video/i);
+    await page.close();
+  });
+
+  test('without VMAF: PSNR on the left axis, a note, worst moments on PSNR', async () => {
+    const { html } = writeReports(syntheticScoredResults({ withoutVmaf: true }), join(dir, 'psnr'), { layout: 'run' });
+    const { page, errors } = await open(chromium, html);
+    expect(errors).toEqual([]);
+    expect(await page.$$('.chart.score path.score-vmaf')).toHaveLength(0);
+    expect(await page.$$('.chart.score path.score-psnr')).toHaveLength(2);
+    expect(await page.$eval('.chart.score', (el) => el.textContent)).toContain('No VMAF for this run');
+    expect(await page.$eval('.score-peer[data-peer="sub-b"] .worst-moment title', (el) => el.textContent)).toContain('PSNR');
+    await page.close();
+  });
+});
