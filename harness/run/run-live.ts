@@ -49,13 +49,15 @@ export async function runLiveScenario(scenario: Scenario, opts: LiveRunOptions =
 }
 
 /** The SFU's downlink estimator for `bwe` (harness/sfu/bwe-adapter.ts), loaded when asked for. */
-async function downlinkEstimatorFor(bwe: string, baseDir: string): Promise<Pick<RoomOptions, 'downlinkEstimator' | 'downlinkTransportCc'>> {
+async function downlinkEstimatorFor(bwe: string, baseDir: string, topLayerBps: number): Promise<Pick<RoomOptions, 'downlinkEstimator' | 'downlinkTransportCc'>> {
   const adapter = (await import('../sfu/bwe-adapter.ts')) as {
-    createDownlinkEstimatorFromBwe(name: string, opts?: { baseDir?: string }): ReturnType<DownlinkEstimatorFactory>;
+    createDownlinkEstimatorFromBwe(name: string, opts?: { baseDir?: string; ceilingBps?: number }): ReturnType<DownlinkEstimatorFactory>;
   };
+  // No probing or padding past what the top layer needs with margins (the adapter's 2.5 Mbps for the default 2 Mbps).
+  const opts = { baseDir, ceilingBps: Math.round(1.25 * topLayerBps) };
   // Fail here, before any browser starts, on an estimator that does not load.
-  adapter.createDownlinkEstimatorFromBwe(bwe, { baseDir });
-  return { downlinkEstimator: () => adapter.createDownlinkEstimatorFromBwe(bwe, { baseDir }), downlinkTransportCc: true };
+  adapter.createDownlinkEstimatorFromBwe(bwe, opts);
+  return { downlinkEstimator: () => adapter.createDownlinkEstimatorFromBwe(bwe, opts), downlinkTransportCc: true };
 }
 
 async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null, opts: LiveRunOptions): Promise<RunResult> {
@@ -96,7 +98,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
   const timeline: TimelineEvent[] = [];
   let out: RunResult;
   try {
-    const estimator = bwe === null ? {} : await downlinkEstimatorFor(bwe, opts.baseDir ?? dirnameOf(scenario.file));
+    const estimator = bwe === null ? {} : await downlinkEstimatorFor(bwe, opts.baseDir ?? dirnameOf(scenario.file), call.layers[call.layers.length - 1].maxBitrateBps);
     await sfu.start();
     const upCapBps = Math.max(...call.publishers.map((p) => Math.max(...capacitySteps(peerScenario(scenario, p), 'up', 1000).map((s) => s.bps))));
     sfu.createRoom('call', {
