@@ -157,9 +157,12 @@ describe('streamingQoe (examples)', () => {
     expect(Object.values(m).every((v) => v === 0)).toBe(true);
   });
 
-  it('uses exactly the catalogue keys', async () => {
+  it('uses exactly the catalogue keys (with the P.1203 MOS of harness/metrics/mos)', async () => {
     const { METRICS } = await import('../../harness/metrics/catalog.ts');
-    const keys = Object.keys(streamingQoe([], { segmentDurationS: 2 })).sort();
+    const { p1203StreamingMetrics } = await import('../../harness/metrics/mos/p1203-streaming.ts');
+    const { DEFAULT_LADDER, cbrSizes } = await import('../../harness/scenario/media.ts');
+    const media = { source: 'ladder' as const, manifestFile: null, segmentDurationMs: 2000, segmentCount: 1, rungs: [...DEFAULT_LADDER], segmentSizesBits: cbrSizes(DEFAULT_LADDER, 2000, 1), bufferMaxMs: 10_000, startupBufferMs: 2000 };
+    const keys = Object.keys({ ...streamingQoe([], { segmentDurationS: 2 }), ...p1203StreamingMetrics([], media) }).sort();
     expect(keys).toEqual(METRICS.filter((m) => m.group === 'streaming').map((m) => m.key).sort());
   });
 });
