@@ -28,6 +28,8 @@ export interface LiveRunOptions {
   executablePath?: string;
   /** Starting the call and tearing it down may take this long beyond the scenario's duration. Default 45 s. */
   slackMs?: number;
+  /** The hard deadline, from the start of the links: past it the run stops as crashed. Default duration + slackMs. */
+  deadlineMs?: number;
   /** Close every session on SIGINT/SIGTERM and exit 130/143 (the CLI). */
   handleSignals?: boolean;
   /** Folder an estimator file (algorithms.bwe: ./my-bwe.ts) is resolved against; default the scenario's. */
@@ -97,6 +99,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
   let deadlineTimer: NodeJS.Timeout | undefined;
   const timeline: TimelineEvent[] = [];
   let out: RunResult;
+  let collect: (() => void) | null = null;
   try {
     const estimator = bwe === null ? {} : await downlinkEstimatorFor(bwe, opts.baseDir ?? dirnameOf(scenario.file), call.layers[call.layers.length - 1].maxBitrateBps);
     await sfu.start();
@@ -120,6 +123,24 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     const failed = started.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     const sfuOffsetMs = performance.now() - sfu.now() - originPerfMs;
+    // Collect (also for a run that failed midway): browsers' samples, relays' windows, each link's capacity and events.
+    collect = () => {
+      collect = null;
+      const s = session as BrowserSession | null;
+      for (const sample of s?.samples ?? []) if (sample.tMs <= scenario.durationMs) timeline.push({ kind: 'peer', tMs: sample.tMs, sample });
+      for (const p of peers) {
+        const relay = relays.get(p.id)!;
+        const offsetMs = Number(relay.t0Ns - originNs) / 1e6;
+        for (const r of relay.timeline()) timeline.push({ ...r, tMs: Math.round(r.tMs + offsetMs), peerId: p.id });
+        const ps = peerScenario(scenario, p);
+        for (const direction of ['up', 'down'] as const) {
+          for (const c of capacitySteps(ps, direction)) timeline.push({ kind: 'capacity', tMs: c.tMs, direction, bps: c.bps, peerId: p.id });
+        }
+        if (p.ownLink) for (const e of networkEventTimeline(ps)) timeline.push({ ...e, peerId: p.id } as TimelineEvent);
+      }
+      for (const e of networkEventTimeline(scenario)) if (peers.some((p) => !p.ownLink)) timeline.push(e);
+      timeline.sort((a, b) => a.tMs - b.tMs);
+    };
     const toScenarioMs = (sfuMs: number) => Math.round(sfuMs + sfuOffsetMs);
     const joinedAt = new Map<string, number>();
     sfu.onEvent((e) => {
@@ -130,7 +151,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     });
 
     const endPerfMs = originPerfMs + scenario.durationMs;
-    const deadlineMs = scenario.durationMs + (opts.slackMs ?? 45_000);
+    const deadlineMs = opts.deadlineMs ?? scenario.durationMs + (opts.slackMs ?? 45_000);
     const deadline = new Promise<never>((_, reject) => {
       deadlineTimer = setTimeout(() => reject(new Error(`live run over its hard deadline (${deadlineMs / 1000} s)`)), Math.max(0, originPerfMs + deadlineMs - performance.now()));
     });
@@ -153,21 +174,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     await Promise.race([live, deadline]);
     clearTimeout(deadlineTimer);
 
-    // Collect: browsers' samples, relays' windows, each link's capacity and events.
-    const s = session as BrowserSession | null;
-    for (const sample of s?.samples ?? []) if (sample.tMs <= scenario.durationMs) timeline.push({ kind: 'peer', tMs: sample.tMs, sample });
-    for (const p of peers) {
-      const relay = relays.get(p.id)!;
-      const offsetMs = Number(relay.t0Ns - originNs) / 1e6;
-      for (const r of relay.timeline()) timeline.push({ ...r, tMs: Math.round(r.tMs + offsetMs), peerId: p.id });
-      const ps = peerScenario(scenario, p);
-      for (const direction of ['up', 'down'] as const) {
-        for (const c of capacitySteps(ps, direction)) timeline.push({ kind: 'capacity', tMs: c.tMs, direction, bps: c.bps, peerId: p.id });
-      }
-      if (p.ownLink) for (const e of networkEventTimeline(ps)) timeline.push({ ...e, peerId: p.id } as TimelineEvent);
-    }
-    for (const e of networkEventTimeline(scenario)) if (peers.some((p) => !p.ownLink)) timeline.push(e);
-    timeline.sort((a, b) => a.tMs - b.tMs);
+    collect?.();
 
     const { metrics, detail } = liveMetrics({
       layers: call.layers,
@@ -180,10 +187,16 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     // MOS: G.107 E-model from delay and loss, VMAF-based video MOS when the run was scored (docs/scoring.md).
     Object.assign(metrics, liveMosMetrics(timeline));
     for (const f of detail.follow) log?.info({ ...f, change: `${f.change.kind} to ${f.change.bps} bps at ${f.change.atMs} ms` }, 'layer follow');
-    if (s?.errors.length) log?.warn({ errors: s.errors.slice(0, 20) }, 'page errors during the live run');
+    const pageErrors = (session as BrowserSession | null)?.errors ?? [];
+    if (pageErrors.length) log?.warn({ errors: pageErrors.slice(0, 20) }, 'page errors during the live run');
     const names = [layer, ...(bwe !== null ? [bwe] : [])];
     out = result('ok', { metrics, expectations: evaluateExpectations(scenario.expect, names, metrics), timeline });
   } catch (err) {
+    try {
+      collect?.();
+    } catch {
+      // keep what was collected before
+    }
     out = result('crashed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err), timeline });
   } finally {
     clearTimeout(deadlineTimer);

@@ -9,6 +9,7 @@ import type { ResultsFile } from '../../harness/run/types.ts';
 import { parseScenarioText } from '../../harness/scenario/parse.ts';
 import { requireChromium } from '../helpers/require-chromium.ts';
 import { runCli, tempDir } from '../helpers/run-cli.ts';
+import { leftoverProcesses } from '../helpers/sfu-live.ts';
 
 const chromiumPath = requireChromium();
 
@@ -75,4 +76,18 @@ describe('netqoe run, live', () => {
     expect(readFileSync(join(dir, 'out', 'junit.xml'), 'utf8')).toContain('live-short');
     expect(wallS).toBeLessThan(30);
   }, 60_000);
+
+  test.skipIf(!chromiumPath)('a call past its hard deadline stops as crashed and leaves no Chromium behind', async () => {
+    const s = parseScenarioText(SHORT.replace('duration: 9s', 'duration: 20s'), '/tmp/live-deadline.yaml');
+    const browsers: { userDataDir: string; pid: number | undefined }[] = [];
+    const started = performance.now();
+    const [run] = await runLiveScenario(s, { deadlineMs: 6000, onBrowser: (b) => browsers.push(b) });
+    expect(run.status).toBe('crashed');
+    expect(run.error).toContain('over its hard deadline (6 s)');
+    // What was collected up to the deadline is kept.
+    expect(run.timeline.some((e) => e.kind === 'sfu-publisher')).toBe(true);
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(browsers.length).toBe(1);
+    expect(leftoverProcesses(browsers.map((b) => b.userDataDir), browsers.flatMap((b) => (b.pid ? [b.pid] : [])))).toEqual([]);
+  }, 40_000);
 });
