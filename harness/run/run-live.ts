@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { BrowserSession } from '../browser/session.ts';
 import { startBrowserSession } from '../browser/session.ts';
+import { metricInfo } from '../metrics/catalog.ts';
 import { evaluateExpectations } from '../metrics/expectations.ts';
 import { liveMetrics } from '../metrics/live-metrics.ts';
 import { liveMosMetrics } from '../metrics/mos/live-mos.ts';
@@ -190,7 +191,9 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     const pageErrors = (session as BrowserSession | null)?.errors ?? [];
     if (pageErrors.length) log?.warn({ errors: pageErrors.slice(0, 20) }, 'page errors during the live run');
     const names = [layer, ...(bwe !== null ? [bwe] : [])];
-    out = result('ok', { metrics, expectations: evaluateExpectations(scenario.expect, names, metrics), timeline });
+    // A simulated scenario run live (--mode live): its streaming and BWE-simulator expectations cannot apply.
+    const expect = scenario.mode === 'live' ? scenario.expect : scenario.expect.filter((e) => !['streaming', 'bwe'].includes(metricInfo(e.metric)?.group ?? ''));
+    out = result('ok', { metrics, expectations: evaluateExpectations(expect, names, metrics), timeline });
   } catch (err) {
     try {
       collect?.();
