@@ -19,6 +19,8 @@ export interface BrowserPeerSpec {
   codec?: 'VP8' | 'H264';
   /** Default 1280x720 at 30 fps. */
   capture?: { width: number; height: number; frameRate: number };
+  /** Record displayed frames to the session's frameSinkUrl (subscriber: each received video, pixels if asked; publisher: its camera preview, numbers and capture times). */
+  frameCapture?: { pixels?: boolean };
 }
 
 export interface BrowserSessionOptions {
@@ -32,6 +34,8 @@ export interface BrowserSessionOptions {
   browsers?: 'shared' | 'per-peer';
   /** A .y4m clip as the camera; default: Chromium's built-in fake camera. */
   fakeVideoFile?: string;
+  /** Where pages with frameCapture send frames (harness/media/frame-sink.ts). */
+  frameSinkUrl?: string;
   executablePath?: string;
   onSample?: (s: PeerStatsSample) => void;
   /** Close the session and exit (130/143) on SIGINT/SIGTERM. For runners; off by default. */
@@ -186,6 +190,7 @@ export async function startBrowserSession(opts: BrowserSessionOptions): Promise<
         codec: peer.codec,
         capture: peer.capture ?? { width: 1280, height: 720, frameRate: 30 },
         statsIntervalMs,
+        frameCapture: frameCaptureConfig(peer, opts.frameSinkUrl),
       };
       await withTimeout(
         page.evaluate((c) => window.netqoe!.start(c), config),
@@ -208,6 +213,12 @@ export async function withBrowserSession<T>(opts: BrowserSessionOptions, fn: (s:
   } finally {
     await session.close();
   }
+}
+
+function frameCaptureConfig(peer: BrowserPeerSpec, sinkUrl: string | undefined): PeerPageConfig['frameCapture'] {
+  if (!peer.frameCapture) return undefined;
+  if (!sinkUrl) throw new Error(`peer ${peer.id} asks for frameCapture but the session has no frameSinkUrl`);
+  return { sinkUrl, pixels: peer.frameCapture.pixels ?? false };
 }
 
 function sleep(ms: number): Promise<void> {

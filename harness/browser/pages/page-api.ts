@@ -10,6 +10,8 @@ export interface PeerPageConfig {
   codec?: 'VP8' | 'H264';
   capture: { width: number; height: number; frameRate: number };
   statsIntervalMs: number;
+  /** Record displayed frames (pages/frame-capture.ts) to the harness's frame sink; pixels: send each frame's planes. */
+  frameCapture?: { sinkUrl: string; pixels: boolean };
 }
 
 export interface PeerPageApi {

@@ -3,6 +3,8 @@
 import { negotiate } from './negotiation.ts';
 import type { PeerPageApi, PeerPageConfig } from './page-api.ts';
 import { reportError, startStatsLoop } from './page-api.ts';
+import { startTrackCapture } from './frame-capture.ts';
+import type { FrameCaptureStats } from './frame-capture.ts';
 import { connectSignaling } from './signaling-client.ts';
 import type { SignalingClient } from './signaling-client.ts';
 import { createStatsCollector } from './stats-collector.ts';
@@ -11,6 +13,12 @@ let pc: RTCPeerConnection | null = null;
 let signaling: SignalingClient | null = null;
 let stopStats: () => void = () => {};
 let closedWith: { code: number; reason: string } | null = null;
+let localCapture: { stop(): Promise<FrameCaptureStats> } | null = null;
+
+/** Records the camera's frames (numbers, capture times): where glass-to-glass latency starts. */
+function captureLocal(camera: MediaStream, cfg: PeerPageConfig): { stop(): Promise<FrameCaptureStats> } {
+  return startTrackCapture(camera.getVideoTracks()[0], { sinkUrl: cfg.frameCapture!.sinkUrl, pixels: false, peerId: cfg.peerId, label: 'local' }, reportError);
+}
 
 /** The codec the SFU asked for first, and only it (so the answer cannot pick a sibling H.264 profile). */
 function preferredCodecs(codec: 'VP8' | 'H264'): RTCRtpCodec[] {
@@ -33,6 +41,7 @@ async function start(cfg: PeerPageConfig): Promise<void> {
     audio: false,
     video: { width: { ideal: cfg.capture.width }, height: { ideal: cfg.capture.height }, frameRate: { ideal: cfg.capture.frameRate } },
   });
+  if (cfg.frameCapture && !localCapture) localCapture = captureLocal(stream, cfg);
   pc = new RTCPeerConnection({ iceServers: joined.iceServers });
   negotiate(pc, signaling, { onError: reportError });
   const transceiver = pc.addTransceiver(stream.getVideoTracks()[0], {
@@ -45,6 +54,8 @@ async function start(cfg: PeerPageConfig): Promise<void> {
 }
 
 async function stop(): Promise<void> {
+  await localCapture?.stop();
+  localCapture = null;
   stopStats();
   signaling?.close();
   pc?.getSenders().forEach((s) => s.track?.stop());

@@ -3,6 +3,8 @@
 import { negotiate } from './negotiation.ts';
 import type { PeerPageApi, PeerPageConfig } from './page-api.ts';
 import { reportError, startStatsLoop } from './page-api.ts';
+import { startFrameCapture } from './frame-capture.ts';
+import type { FrameCaptureStats } from './frame-capture.ts';
 import { connectSignaling } from './signaling-client.ts';
 import type { SignalingClient } from './signaling-client.ts';
 import { createStatsCollector } from './stats-collector.ts';
@@ -11,6 +13,7 @@ let pc: RTCPeerConnection | null = null;
 let signaling: SignalingClient | null = null;
 let stopStats: () => void = () => {};
 let closedWith: { code: number; reason: string } | null = null;
+const captures: { stop(): Promise<FrameCaptureStats> }[] = [];
 const publisherOfMid: Record<string, string> = {};
 
 async function start(cfg: PeerPageConfig): Promise<void> {
@@ -30,12 +33,14 @@ async function start(cfg: PeerPageConfig): Promise<void> {
     video.srcObject = new MediaStream([e.track]);
     document.body.append(video);
     video.play().catch((err) => reportError(`play: ${String(err)}`));
+    if (cfg.frameCapture) captures.push(startFrameCapture(video, { ...cfg.frameCapture, peerId: cfg.peerId, label: e.transceiver.mid ?? '' }, reportError));
   };
   stopStats = startStatsLoop(createStatsCollector(pc, { peerId: joined.peerId, role: 'subscriber', publisherOfMid: () => publisherOfMid }), cfg.statsIntervalMs);
 }
 
 async function stop(): Promise<void> {
   stopStats();
+  await Promise.all(captures.splice(0).map((c) => c.stop()));
   signaling?.close();
   pc?.close();
   pc = null;

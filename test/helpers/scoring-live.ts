@@ -1,0 +1,83 @@
+// A live SFU session for the scoring tests: a publisher whose camera plays a reference clip, a subscriber that
+// records what it displays (frame sink), the subscriber optionally behind its own relay (delay, outage).
+import { startBrowserSession } from '../../harness/browser/session.ts';
+import type { BrowserSession } from '../../harness/browser/session.ts';
+import { startFrameSink } from '../../harness/media/frame-sink.ts';
+import type { FrameSink } from '../../harness/media/frame-sink.ts';
+import { startRelay } from '../../harness/relay/index.ts';
+import type { Relay } from '../../harness/relay/index.ts';
+import type { Scenario } from '../../harness/scenario/types.ts';
+import { directLink, Sfu } from '../../harness/sfu/index.ts';
+import { relayLink } from '../../harness/sfu/relay-link.ts';
+
+export interface ScoringLive {
+  sfu: Sfu;
+  session: BrowserSession;
+  sink: FrameSink;
+  /** The subscriber's relay and when it started on the session clock (its scenario's t = 0). */
+  relay: Relay | null;
+  relayStartMs: number | null;
+  /** Now on the session clock (the sink's and samples' tMs). */
+  nowMs(): number;
+  close(): Promise<void>;
+}
+
+export async function startScoringLive(opts: { clipPath: string; subscriberScenario?: Scenario; pixels: boolean; codec?: 'VP8' | 'H264' }): Promise<ScoringLive> {
+  const originEpochMs = performance.timeOrigin + performance.now();
+  const nowMs = () => performance.timeOrigin + performance.now() - originEpochMs;
+  let relay: Relay | null = null;
+  let relayStartMs: number | null = null;
+  const direct = directLink(['127.0.0.1']);
+  const viaRelay = opts.subscriberScenario
+    ? relayLink(
+        async () => {
+          relay = await startRelay({ scenario: opts.subscriberScenario! });
+          relayStartMs = nowMs();
+          return relay;
+        },
+        { closeRelayOnLeave: false },
+      )
+    : null;
+  const sfu = new Sfu({ link: (info) => (viaRelay && info.peerId === 'sub' ? viaRelay(info) : direct(info)) });
+  const { url } = await sfu.start();
+  sfu.createRoom('room', { token: 'tok', codec: opts.codec ?? 'VP8' });
+  const sink = await startFrameSink({ originEpochMs });
+  let session: BrowserSession;
+  try {
+    session = await startBrowserSession({
+      signalingUrl: url,
+      originEpochMs,
+      fakeVideoFile: opts.clipPath,
+      frameSinkUrl: sink.url,
+      peers: [
+        { id: 'pub', role: 'publisher', room: 'room', token: 'tok', frameCapture: {} },
+        { id: 'sub', role: 'subscriber', room: 'room', token: 'tok', frameCapture: { pixels: opts.pixels } },
+      ],
+    });
+  } catch (err) {
+    await sink.close();
+    await sfu.stop();
+    throw err;
+  }
+  return {
+    sfu,
+    session,
+    sink,
+    get relay() {
+      return relay;
+    },
+    get relayStartMs() {
+      return relayStartMs;
+    },
+    nowMs,
+    async close() {
+      try {
+        await session.close();
+      } finally {
+        await sfu.stop();
+        await (relay as Relay | null)?.close().catch(() => undefined);
+        await sink.close();
+      }
+    },
+  };
+}
