@@ -2,7 +2,7 @@
 // MOS for given R), the VMAF-based MOS (docs/scoring.md "MOS"), and the live MOS metrics from a timeline.
 import { describe, expect, it } from 'vitest';
 import { burstRatio, eModel, eModelFromNetwork, mosFromR } from '../../harness/metrics/mos/e-model.ts';
-import { liveMosMetrics, subscriberMos } from '../../harness/metrics/mos/live-mos.ts';
+import { liveMosMetrics, p1203LiveStreams, subscriberMos } from '../../harness/metrics/mos/live-mos.ts';
 import { mosFromVmaf, vmafMos } from '../../harness/metrics/mos/vmaf-mos.ts';
 import type { TimelineEvent } from '../../harness/run/types.ts';
 
@@ -110,6 +110,30 @@ describe('live MOS metrics from a timeline', () => {
     expect(a.oneWayDelayMs).toBe(70);
     expect(a.lossRatio).toBeCloseTo(0.01, 12);
     expect(a.eModel.r).toBeCloseTo(eModelFromNetwork({ oneWayDelayMs: 70, lossRatio: 0.01 }).r, 12);
+  });
+
+  it('P.1203 of a received stream: stats seconds as segments from the first frame on, freeze time as stalls', () => {
+    const call = (freezeAtS: number | null) => {
+      const events: TimelineEvent[] = [];
+      for (let s = 0; s < 30; s++) {
+        const e = peer(1000 * s, 'a', 40, 0, 100 * s) as Extract<TimelineEvent, { kind: 'peer' }>;
+        const inb = e.sample.inbound[0];
+        // Nothing decoded for the first 2 s; 720p30 at 2 Mbps after; freeze time grows by 1.5 s at freezeAtS.
+        Object.assign(inb, s < 2 ? { bitrateBps: 0, frameWidth: null, frameHeight: null } : { bitrateBps: 2e6, frameWidth: 1280, frameHeight: 720, framesPerSecond: 30 });
+        inb.totalFreezesDurationS = freezeAtS !== null && s >= freezeAtS ? 1.5 : 0;
+        events.push(e);
+      }
+      return events;
+    };
+    const [clean] = p1203LiveStreams(call(null), { randomForest: null });
+    expect(clean.stream).toBe('pub');
+    expect(clean.segments).toHaveLength(28);
+    expect(clean.segments[0]).toMatchObject({ startS: 0, durationS: 1, bitrateKbps: 2000, width: 1280, height: 720, fps: 30 });
+    expect(clean.stalls).toEqual([]);
+    const [frozen] = p1203LiveStreams(call(12), { randomForest: null });
+    expect(frozen.stalls).toEqual([{ positionS: 8.5, durationS: 1.5 }]);
+    expect(frozen.o46).toBeLessThan(clean.o46);
+    expect(liveMosMetrics(call(12)).p1203LiveMos).toBeCloseTo(p1203LiveStreams(call(12))[0].o46, 12);
   });
 
   it('prefers glass-to-glass latency, reports the worst subscriber, and videoMos only with VMAF', () => {

@@ -2,6 +2,12 @@
 
 import type { TimelineEvent } from '../../run/types.ts';
 import { eModelFromNetwork, type EModelResult } from './e-model.ts';
+import { p1203AudioPerSecond } from './p1203-audio.ts';
+import { p1203Integrate, type P1203Stall } from './p1203-integration.ts';
+import { P1203_ASSUMED_AUDIO, p1203TreesFromEnv } from './p1203-streaming.ts';
+import { p1203SampleCount } from './p1203-shared.ts';
+import { p1203VideoPerSecond, type P1203VideoSegment } from './p1203-video.ts';
+import type { P1203RandomForest } from './p1203-random-forest.ts';
 import { vmafMos } from './vmaf-mos.ts';
 
 export interface SubscriberMos {
@@ -84,13 +90,83 @@ export function subscriberMos(timeline: readonly TimelineEvent[]): SubscriberMos
   return out;
 }
 
+export interface LiveStreamP1203 {
+  peerId: string;
+  /** The publisher whose video it is (or the stream's mid/ssrc when unknown). */
+  stream: string;
+  segments: P1203VideoSegment[];
+  stalls: P1203Stall[];
+  o46: number;
+}
+
 /**
- * The live run's MOS metrics, each the worst subscriber's: eModelR and eModelMos (G.107), videoMos (VMAF with
- * stall penalties, only when VMAF was scored). Empty when no subscriber reported delay.
+ * P.1203 mode 0 of each video stream a subscriber received, from its getStats samples: each sample interval is
+ * a "segment" at the received bitrate, decoded frame size and frame rate (a sample without frames keeps the
+ * previous one's, the picture the viewer still saw); the browser's own freeze time (webrtc-stats
+ * totalFreezesDuration, Chrome's freeze rule) grows into stalls where it grew. Audio as for the simulator.
+ * P.1203 was built for adaptive streaming, not calls: this is an estimate for comparing runs.
+ */
+export function p1203LiveStreams(timeline: readonly TimelineEvent[], opts: { randomForest?: P1203RandomForest | null } = {}): LiveStreamP1203[] {
+  type In = Extract<TimelineEvent, { kind: 'peer' }>['sample']['inbound'][number];
+  const streams = new Map<string, { peerId: string; stream: string; samples: { tMs: number; s: In }[] }>();
+  for (const e of timeline) {
+    if (e.kind !== 'peer' || e.sample.role !== 'subscriber') continue;
+    for (const s of e.sample.inbound) {
+      const stream = s.publisherId ?? s.mid ?? String(s.ssrc);
+      const key = `${e.sample.peerId}\u0000${stream}`;
+      let entry = streams.get(key);
+      if (!entry) streams.set(key, (entry = { peerId: e.sample.peerId, stream, samples: [] }));
+      entry.samples.push({ tMs: e.tMs, s });
+    }
+  }
+  const forest = opts.randomForest === undefined ? p1203TreesFromEnv() : opts.randomForest;
+  const out: LiveStreamP1203[] = [];
+  for (const { peerId, stream, samples } of streams.values()) {
+    samples.sort((a, b) => a.tMs - b.tMs);
+    const segments: P1203VideoSegment[] = [];
+    const stalls: P1203Stall[] = [];
+    let startMs: number | null = null;
+    let prevFreezeS = 0;
+    for (let i = 0; i < samples.length; i++) {
+      const { tMs, s } = samples[i];
+      const last = segments[segments.length - 1];
+      const shown = s.bitrateBps > 0 && s.frameWidth && s.frameHeight;
+      if (!shown && !last) continue; // not started yet
+      if (startMs === null) {
+        startMs = tMs;
+        prevFreezeS = s.totalFreezesDurationS;
+      }
+      const durationS = i + 1 < samples.length ? Math.max(0.001, (samples[i + 1].tMs - tMs) / 1000) : 1;
+      const startS = last ? last.startS + last.durationS : 0;
+      segments.push(
+        shown
+          ? { startS, durationS, bitrateKbps: s.bitrateBps / 1000, width: s.frameWidth!, height: s.frameHeight!, fps: s.framesPerSecond && s.framesPerSecond > 0 ? s.framesPerSecond : (last?.fps ?? 30) }
+          : { ...last!, startS, durationS },
+      );
+      const frozeS = s.totalFreezesDurationS - prevFreezeS;
+      if (frozeS > 0) stalls.push({ positionS: Math.max(0, (tMs - startMs) / 1000 - frozeS), durationS: frozeS });
+      prevFreezeS = Math.max(prevFreezeS, s.totalFreezesDurationS);
+    }
+    const mediaS = segments.reduce((a, g) => a + g.durationS, 0);
+    if (p1203SampleCount(mediaS) === 0) continue;
+    const o22 = p1203VideoPerSecond(segments);
+    if (o22.length === 0) continue;
+    const o21 = p1203AudioPerSecond([{ startS: 0, durationS: mediaS, ...P1203_ASSUMED_AUDIO }]);
+    out.push({ peerId, stream, segments, stalls, o46: p1203Integrate({ o21, o22, stalls, randomForest: forest }).o46 });
+  }
+  return out.sort((a, b) => (a.peerId + a.stream < b.peerId + b.stream ? -1 : 1));
+}
+
+/**
+ * The live run's MOS metrics, each the worst subscriber's (or stream's): eModelR and eModelMos (G.107),
+ * p1203LiveMos (P.1203 mode 0 of the received video), videoMos (VMAF with stall penalties, only when VMAF was
+ * scored). Empty when nothing was received.
  */
 export function liveMosMetrics(timeline: readonly TimelineEvent[]): Record<string, number> {
   const subs = subscriberMos(timeline);
   const metrics: Record<string, number> = {};
+  const p1203 = p1203LiveStreams(timeline);
+  if (p1203.length > 0) metrics.p1203LiveMos = Math.min(...p1203.map((s) => s.o46));
   if (subs.length === 0) return metrics;
   metrics.eModelR = Math.min(...subs.map((s) => s.eModel.r));
   metrics.eModelMos = Math.min(...subs.map((s) => s.eModel.mos));

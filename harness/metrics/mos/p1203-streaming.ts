@@ -75,7 +75,8 @@ export function p1203SessionFromTimeline(timeline: readonly TimelineEvent[], med
 }
 
 let cachedTrees: { dir: string | undefined; forest: P1203RandomForest | null } | null = null;
-function treesFromEnv(): P1203RandomForest | null {
+/** The P.1203.3 trees named by NETQOE_P1203_TREES (loaded once per folder), or null. */
+export function p1203TreesFromEnv(): P1203RandomForest | null {
   const dir = process.env.NETQOE_P1203_TREES;
   if (!cachedTrees || cachedTrees.dir !== dir) cachedTrees = { dir, forest: loadP1203Trees(dir) };
   return cachedTrees.forest;
@@ -95,7 +96,7 @@ export function p1203StreamingMetrics(timeline: readonly TimelineEvent[], media:
     o21,
     o22,
     stalls: session.stalls,
-    randomForest: opts.randomForest === undefined ? treesFromEnv() : opts.randomForest,
+    randomForest: opts.randomForest === undefined ? p1203TreesFromEnv() : opts.randomForest,
   });
   return { p1203Mos: r.o46, p1203QualityMos: r.o35 };
 }
