@@ -90,7 +90,12 @@ export class LayerHistory {
   /** First time in [fromMs, untilMs) the layer satisfies `ok` (fromMs itself when it already does); null: never. */
   firstTime(fromMs: number, untilMs: number, ok: (layer: number) => boolean): number | null {
     if (ok(this.at(fromMs))) return fromMs;
-    for (const s of this.switches) if (s.tMs > fromMs && s.tMs < untilMs && ok(s.layer)) return s.tMs;
+    const sw = this.switches;
+    for (let i = 0; i < sw.length; i++) {
+      // Of several switches in the same millisecond, the last one is what was forwarded.
+      if (i + 1 < sw.length && sw[i + 1].tMs === sw[i].tMs) continue;
+      if (sw[i].tMs > fromMs && sw[i].tMs < untilMs && ok(sw[i].layer)) return sw[i].tMs;
+    }
     return null;
   }
 
