@@ -66,6 +66,8 @@ const LIVE_COLUMNS: Column[] = [
   { title: 'switch errs', cell: fixed('switchDecodeErrors', 0) },
   { title: 'freezes', cell: fixed('freezeCount', 0) },
   { title: 'recv kbps', cell: fixed('avgReceivedKbps', 0) },
+  { title: 'E-model MOS', cell: fixed('eModelMos', 2) },
+  { title: 'P.1203', cell: fixed('p1203LiveMos', 2) },
   expectColumn,
 ];
 
