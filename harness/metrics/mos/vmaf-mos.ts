@@ -1,4 +1,4 @@
-// Per-second video MOS from VMAF with stall penalties: linear VMAF -> 1..5 (VMAF's training scale, Li et al., Netflix Tech Blog 2016 "Toward A Practical Perceptual Video Quality Metric") and ITU-T P.1203.3 eq. 29 for stalls. Not a standard: see docs/scoring.md "MOS".
+// Per-second video MOS from VMAF with stall penalties: linear VMAF -> 1..5 (a convention; VMAF's scale: Li et al., Netflix Tech Blog 2016 "Toward A Practical Perceptual Video Quality Metric") and ITU-T P.1203.3 eq. 29 for stalls. Not a standard: see docs/scoring.md "MOS".
 
 import { clamp } from './p1203-shared.ts';
 import { p1203StallingImpact } from './p1203-integration.ts';
