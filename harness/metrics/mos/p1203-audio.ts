@@ -1,4 +1,4 @@
-// ITU-T P.1203.2 (10/2017) mode 0: short-term audio quality O.21 per second from codec and bitrate (clause 8, per-codec coefficients a1..a3).
+// ITU-T P.1203.2 (10/2017) mode 0: short-term audio quality O.21 per second from codec and bitrate (per-codec coefficients a1..a3).
 
 import { p1203FrameSampling, p1203MosFromQ } from './p1203-shared.ts';
 

@@ -1,4 +1,4 @@
-// ITU-T P.1203.3 (10/2017) clause 8.5: the random-forest part of O.46 (14 session features, mean of its decision trees); the trees themselves are not shipped (see loadP1203Trees).
+// ITU-T P.1203.3 (10/2017): the random-forest part of O.46 (14 session features, mean of its decision trees); the trees themselves are not shipped (see loadP1203Trees).
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// ITU-T P.1203.1 (10/2017) clause 8 "MOSfromR"/"RfromMOS": the mapping between the 1..5 MOS scale and the 0..100 quality scale the modules use internally.
+// ITU-T P.1203.1 (10/2017) MOSfromR/RfromMOS: the mapping between the 1..5 MOS scale and the 0..100 quality scale the modules use internally.
 
 /** P.1203's MOS floor and ceiling on the quality scale's ends (not 1 and 5: the ends of the rating scale are rarely used). */
 export const P1203_MOS_MIN = 1.05;

@@ -1,4 +1,4 @@
-// ITU-T P.1203.1 (10/2017) mode 0: short-term video quality O.22 per second from bitrate, resolution and frame rate (clause 8.1, coefficients of its mode-0 tables).
+// ITU-T P.1203.1 (10/2017) mode 0: short-term video quality O.22 per second from bitrate, resolution and frame rate (coefficients of its mode-0 tables; handheld mapping eq. 13).
 
 import { clamp, p1203FrameSampling, p1203MosFromQ, p1203QFromMos } from './p1203-shared.ts';
 
@@ -69,7 +69,7 @@ export function p1203O22Mode0(input: {
   return input.device === 'mobile' ? handheld(mos) : mos;
 }
 
-/** P.1203.1 clause 8.4.1: the mapping for small (handheld) screens. */
+/** P.1203.1 eq. 13: the mapping for small (handheld) screens. */
 function handheld(mos: number): number {
   return clamp(HTV[0] + HTV[1] * mos + HTV[2] * mos ** 2 + HTV[3] * mos ** 3, 1, 5);
 }
