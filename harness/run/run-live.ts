@@ -15,7 +15,7 @@ import type { Relay } from '../relay/index.ts';
 import { startRelay } from '../relay/index.ts';
 import type { Scenario, WebrtcPeerSpec, WebrtcSpec } from '../scenario/types.ts';
 import { defaultWebrtc } from '../scenario/parse.ts';
-import type { DownlinkEstimatorFactory } from '../sfu/index.ts';
+import { createDownlinkEstimatorFromBwe } from '../sfu/bwe-adapter.ts';
 import { DEFAULT_CAPTURE, Sfu } from '../sfu/index.ts';
 import type { RoomOptions } from '../sfu/index.ts';
 import { relayLink } from '../sfu/relay-link.ts';
@@ -51,16 +51,13 @@ export async function runLiveScenario(scenario: Scenario, opts: LiveRunOptions =
   return runs;
 }
 
-/** The SFU's downlink estimator for `bwe` (harness/sfu/bwe-adapter.ts), loaded when asked for. */
-async function downlinkEstimatorFor(bwe: string, baseDir: string, topLayerBps: number): Promise<Pick<RoomOptions, 'downlinkEstimator' | 'downlinkTransportCc'>> {
-  const adapter = (await import('../sfu/bwe-adapter.ts')) as {
-    createDownlinkEstimatorFromBwe(name: string, opts?: { baseDir?: string; ceilingBps?: number }): ReturnType<DownlinkEstimatorFactory>;
-  };
+/** The SFU's downlink estimator for `bwe`: an algorithms/bwe estimator through harness/sfu/bwe-adapter.ts. */
+function downlinkEstimatorFor(bwe: string, baseDir: string, topLayerBps: number): Pick<RoomOptions, 'downlinkEstimator' | 'downlinkTransportCc'> {
   // No probing or padding past what the top layer needs with margins (the adapter's 2.5 Mbps for the default 2 Mbps).
   const opts = { baseDir, ceilingBps: Math.round(1.25 * topLayerBps) };
   // Fail here, before any browser starts, on an estimator that does not load.
-  adapter.createDownlinkEstimatorFromBwe(bwe, opts);
-  return { downlinkEstimator: () => adapter.createDownlinkEstimatorFromBwe(bwe, opts), downlinkTransportCc: true };
+  createDownlinkEstimatorFromBwe(bwe, opts);
+  return { downlinkEstimator: () => createDownlinkEstimatorFromBwe(bwe, opts), downlinkTransportCc: true };
 }
 
 async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null, opts: LiveRunOptions): Promise<RunResult> {
@@ -102,7 +99,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
   let out: RunResult;
   let collect: (() => void) | null = null;
   try {
-    const estimator = bwe === null ? {} : await downlinkEstimatorFor(bwe, opts.baseDir ?? dirnameOf(scenario.file), call.layers[call.layers.length - 1].maxBitrateBps);
+    const estimator = bwe === null ? {} : downlinkEstimatorFor(bwe, opts.baseDir ?? dirnameOf(scenario.file), call.layers[call.layers.length - 1].maxBitrateBps);
     await sfu.start();
     const upCapBps = Math.max(...call.publishers.map((p) => Math.max(...capacitySteps(peerScenario(scenario, p), 'up', 1000).map((s) => s.bps))));
     sfu.createRoom('call', {
