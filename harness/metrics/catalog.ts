@@ -45,7 +45,7 @@ export const METRICS: readonly MetricInfo[] = [
   { key: 'freezeCount', unit: 'count', better: 'lower', group: 'live', description: "Live: video freezes the subscribers' browsers counted (webrtc-stats freezeCount), all streams" },
   { key: 'totalFreezesS', unit: 's', better: 'lower', group: 'live', description: 'Live: total freeze duration over all received streams' },
   { key: 'avgReceivedKbps', unit: 'kbps', better: 'higher', group: 'live', description: 'Live: mean video bitrate a subscriber received per stream, from its first decoded frame' },
-  { key: 'eModelR', unit: 'score', better: 'higher', group: 'live', description: 'Live: ITU-T G.107 E-model R (0-100) from one-way delay (glass-to-glass, else RTT/2 + jitter buffer) and loss (worst subscriber)' },
+  { key: 'rFactor', unit: 'score', better: 'higher', group: 'live', description: 'Live: ITU-T G.107 E-model R factor (0-100) from one-way delay (glass-to-glass, else RTT/2 + jitter buffer) and loss (worst subscriber)' },
   { key: 'eModelMos', unit: 'mos', better: 'higher', group: 'live', description: 'Live: MOS from the E-model R (G.107 Annex B, 1-4.5; worst subscriber)' },
   { key: 'p1203LiveMos', unit: 'mos', better: 'higher', group: 'live', description: 'Live: ITU-T P.1203 mode 0 O.46 of the received video (bitrate, frame size and rate per stats second, browser freezes as stalls; an estimate, P.1203 is for streaming; worst stream)' },
   { key: 'videoMos', unit: 'mos', better: 'higher', group: 'live', description: 'Live: VMAF mapped to 1-5 with freezes as P.1203.3 stalls (not a standard; docs/scoring.md; worst subscriber)' },

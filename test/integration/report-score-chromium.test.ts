@@ -88,7 +88,7 @@ describe.skipIf(!chromiumPath)('score chart in headless Chromium', () => {
     expect(existsSync('/tmp/report-score.png')).toBe(true);
     // MOS columns in the summary table.
     const headers = await page.$$eval('table.summary th', (ths) => ths.map((t) => t.textContent ?? ''));
-    expect(headers.join('|')).toMatch(/e model/i);
+    expect(headers.join('|')).toMatch(/r factor/i);
     expect(headers.join('|')).toMatch(/video/i);
     await page.close();
   });

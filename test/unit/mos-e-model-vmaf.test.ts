@@ -147,7 +147,7 @@ describe('live MOS metrics from a timeline', () => {
     const subs = subscriberMos(timeline);
     expect(subs.find((s) => s.peerId === 'b')!.oneWayDelayMs).toBe(410);
     const m = liveMosMetrics(timeline);
-    expect(m.eModelR).toBeCloseTo(subs.find((s) => s.peerId === 'b')!.eModel.r, 12);
+    expect(m.rFactor).toBeCloseTo(subs.find((s) => s.peerId === 'b')!.eModel.r, 12);
     expect(m.videoMos).toBeCloseTo(mosFromVmaf(80), 12);
     expect(liveMosMetrics([])).toEqual({});
   });

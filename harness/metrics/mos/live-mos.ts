@@ -158,7 +158,7 @@ export function p1203LiveStreams(timeline: readonly TimelineEvent[], opts: { ran
 }
 
 /**
- * The live run's MOS metrics, each the worst subscriber's (or stream's): eModelR and eModelMos (G.107),
+ * The live run's MOS metrics, each the worst subscriber's (or stream's): rFactor and eModelMos (G.107),
  * p1203LiveMos (P.1203 mode 0 of the received video), videoMos (VMAF with stall penalties, only when VMAF was
  * scored). Empty when nothing was received.
  */
@@ -168,7 +168,7 @@ export function liveMosMetrics(timeline: readonly TimelineEvent[]): Record<strin
   const p1203 = p1203LiveStreams(timeline);
   if (p1203.length > 0) metrics.p1203LiveMos = Math.min(...p1203.map((s) => s.o46));
   if (subs.length === 0) return metrics;
-  metrics.eModelR = Math.min(...subs.map((s) => s.eModel.r));
+  metrics.rFactor = Math.min(...subs.map((s) => s.eModel.r));
   metrics.eModelMos = Math.min(...subs.map((s) => s.eModel.mos));
   const video = subs.map((s) => s.videoMos).filter((v): v is number => v !== null);
   if (video.length > 0) metrics.videoMos = Math.min(...video);
