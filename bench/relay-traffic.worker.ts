@@ -1,10 +1,13 @@
 // UDP traffic generator and receiver for bench/link-accuracy.bench.ts, in its own worker thread so that
 // neither the bench's bookkeeping nor the relay's thread disturbs its send and arrival timestamps. Times are
 // on the relay's clock (ms since the relay's t0, from the process-wide hrtime). Each datagram carries its
-// sequence number; the sink records when each one arrived.
+// sequence number; the sink records when each one arrived. The thread asks for the relay's own CPU priority:
+// it is the measuring instrument, and a stamp taken late because the generator or the sink waited for a core
+// would be counted as the relay's error (a real receiver's own wake-up delay is not the link's either).
 import { createSocket, type Socket } from 'node:dgram';
 import { parentPort } from 'node:worker_threads';
 import { clockSince } from '../harness/relay/clock.ts';
+import { raiseThreadPriority } from '../harness/relay/thread-priority.ts';
 
 export interface TrafficPlan {
   /** Relay's t0 (process.hrtime.bigint()). */
@@ -35,10 +38,11 @@ export interface TrafficResult {
 }
 
 const port = parentPort!;
+const priority = raiseThreadPriority('realtime');
 
 const sink = createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
 await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', () => resolve()));
-port.postMessage({ type: 'sink', port: sink.address().port });
+port.postMessage({ type: 'sink', port: sink.address().port, priority: priority.detail });
 
 port.once('message', async (plan: TrafficPlan) => {
   const nowMs = clockSince(plan.t0Ns);

@@ -7,15 +7,18 @@
 // the harness: when the harness dies the relay dies, so no stray relay keeps forwarding (or silently stops).
 import { parentPort, workerData } from 'node:worker_threads';
 import { RelayCore } from './relay-core.ts';
+import { raiseThreadPriority } from './thread-priority.ts';
 import type { RelayMessage, RelayRequest, RelayWorkerConfig } from './types.ts';
 
 const port = parentPort;
 if (!port) throw new Error('relay-worker.ts runs only as a worker thread (startRelay in harness/relay/relay.ts)');
 
 const post = (m: RelayMessage) => port.postMessage(m);
+const config = workerData as RelayWorkerConfig;
+const priority = raiseThreadPriority(config.priority);
 
 // A failure here (a scenario the model cannot build) surfaces as the worker's 'error' event.
-const core = new RelayCore(workerData as RelayWorkerConfig, {
+const core = new RelayCore(config, {
   samples: (samples) => post({ type: 'samples', samples }),
   addressChange: (event) => post({ type: 'addressChange', event }),
 });
@@ -48,4 +51,4 @@ port.on('message', async (req: RelayRequest) => {
   }
 });
 
-post({ type: 'ready' });
+post({ type: 'ready', priority });

@@ -5,6 +5,7 @@ import type { Scenario } from '../scenario/types.ts';
 import { checkRelayAddress, RelayAddressError } from './bind-policy.ts';
 import { clockSince } from './clock.ts';
 import { DEFAULT_BUSY_WAIT_MS, DEFAULT_SPIN_MS } from './release-scheduler.ts';
+import type { ThreadPriorityResult } from './thread-priority.ts';
 import type {
   AddressChangeEvent,
   MappingInfo,
@@ -25,6 +26,8 @@ export interface Relay {
   readonly bindAddress: string;
   /** process.hrtime.bigint() at the relay's time 0 (the link model's t = 0). */
   readonly t0Ns: bigint;
+  /** The CPU priority its thread got (asked for with RelayOptions.priority). */
+  readonly priority: ThreadPriorityResult;
   /** Relay time now: ms since t0, the clock the link model runs on. */
   nowMs(): number;
   addUdp(opts: MappingOptions): Promise<MappingInfo>;
@@ -62,6 +65,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     tcpResetAfterMs: opts.tcpResetAfterMs ?? 30_000,
     udpFlowIdleMs: opts.udpFlowIdleMs ?? 120_000,
     tcpHandshake: opts.tcpHandshake ?? true,
+    priority: opts.priority ?? 'realtime',
     t0Ns,
   };
   const worker = new Worker(new URL('./relay-worker.ts', import.meta.url), { workerData: config });
@@ -75,9 +79,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   let exitedFlag = false;
   let failure: Error | null = null;
 
-  let readyResolve!: () => void;
+  let readyResolve!: (priority: ThreadPriorityResult) => void;
   let readyReject!: (e: Error) => void;
-  const ready = new Promise<void>((res, rej) => {
+  const ready = new Promise<ThreadPriorityResult>((res, rej) => {
     readyResolve = res;
     readyReject = rej;
   });
@@ -98,7 +102,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   worker.on('message', (m: RelayMessage) => {
     switch (m.type) {
       case 'ready':
-        readyResolve();
+        readyResolve(m.priority);
         break;
       case 'reply': {
         const p = pending.get(m.id);
@@ -129,12 +133,13 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     });
   };
 
-  await ready;
+  const priority = await ready;
 
   const relay: Relay = {
     scenario: opts.scenario,
     bindAddress,
     t0Ns,
+    priority,
     nowMs: clockSince(t0Ns),
     addUdp: (o) => request<MappingInfo>({ op: 'addUdp', listenPort: o.listenPort ?? 0, target: o.target }),
     addTcp: (o) => request<MappingInfo>({ op: 'addTcp', listenPort: o.listenPort ?? 0, target: o.target }),

@@ -1,6 +1,7 @@
 // Public types of the userspace relay (docs/relay.md): options, counters, timeline samples, events.
 import type { DropCause } from '../link/types.ts';
 import type { Scenario } from '../scenario/types.ts';
+import type { ThreadPriority, ThreadPriorityResult } from './thread-priority.ts';
 
 export type RelayDirection = 'down' | 'up';
 
@@ -16,7 +17,8 @@ export interface RelayOptions {
   spinMs?: number;
   /**
    * Scheduler: busy-wait this last stretch before each release, nap before it (default 0.15 ms). Raising it
-   * to spinMs trades a CPU core while packets flow for fewer late releases on a noisy machine.
+   * to spinMs trades a CPU core while packets flow for fewer late releases on a noisy machine, at normal
+   * priority only: a SCHED_FIFO thread that busy-waits keeps lower-priority threads (the receiver) off its core.
    */
   busyWaitMs?: number;
   /** TCP segment payload offered to the link per packet (default 1460, a 1500-byte MTU without options). */
@@ -27,6 +29,11 @@ export interface RelayOptions {
   udpFlowIdleMs?: number;
   /** Emulate the TCP handshake: a new connection's first bytes wait one base RTT (default true). */
   tcpHandshake?: boolean;
+  /**
+   * CPU priority of the relay's thread (default 'realtime': SCHED_FIFO where allowed, else nice -10, else
+   * normal; thread-priority.ts). What it got is `Relay.priority`.
+   */
+  priority?: ThreadPriority;
 }
 
 export interface RelayTarget {
@@ -152,7 +159,7 @@ export type RelayRequest =
 
 /** Messages worker -> main. */
 export type RelayMessage =
-  | { type: 'ready' }
+  | { type: 'ready'; priority: ThreadPriorityResult }
   | { type: 'reply'; id: number; ok: true; value: unknown }
   | { type: 'reply'; id: number; ok: false; error: string; exitCode?: number }
   | { type: 'samples'; samples: RelayTimelineSample[] }
@@ -170,6 +177,7 @@ export interface RelayWorkerConfig {
   tcpResetAfterMs: number;
   udpFlowIdleMs: number;
   tcpHandshake: boolean;
+  priority: ThreadPriority;
   /** process.hrtime.bigint() at the relay's time 0 (the same clock in every thread of the process). */
   t0Ns: bigint;
 }

@@ -68,7 +68,7 @@ describe('netqoe link (CLI)', () => {
     expect(rtts[12]).toBeGreaterThanOrEqual(30);
     expect(rtts[12]).toBeLessThan(40);
     expect(stdout).toContain(`127.0.0.1:${listen} (udp) -> 127.0.0.1:${echo.port}`);
-    expect(stdout).toContain('seed 7');
+    expect(stdout).toMatch(/seed 7\) on the userspace relay \(thread priority: (SCHED_FIFO \d+|.*nice -10|.*normal priority.*)\)/);
     expect(stdout).toMatch(/^t=1s {2}phase main \| down .* Mbit\/s .*\| up .*$/m);
     expect(stdout).toMatch(/stopped \(signal\) after \d+\.\d s/);
     expect(stdout).toMatch(/^down: 25 packets in, 25 delivered, 0 dropped \(queue 0, loss 0, outage 0\)/m);

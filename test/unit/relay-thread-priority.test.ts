@@ -1,0 +1,59 @@
+// The relay thread's priority: SCHED_FIFO, else nice -10, else normal; what it got is reported, never thrown.
+import { describe, expect, it } from 'vitest';
+import { linuxThreadId, raiseThreadPriority, RELAY_FIFO_PRIORITY, RELAY_HIGH_NICE, type PriorityDeps } from '../../harness/relay/thread-priority.ts';
+
+function deps(over: Partial<PriorityDeps> = {}): PriorityDeps & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    threadId: () => 4242,
+    setFifo: (tid, prio) => {
+      calls.push(`fifo ${tid} ${prio}`);
+      return null;
+    },
+    setNice: (tid, nice) => {
+      calls.push(`nice ${tid} ${nice}`);
+    },
+    ...over,
+  };
+}
+
+const eperm = () => {
+  throw Object.assign(new Error('EPERM'), { code: 'EPERM' });
+};
+
+describe('raiseThreadPriority', () => {
+  it('realtime: SCHED_FIFO on the calling thread only', () => {
+    const d = deps();
+    expect(raiseThreadPriority('realtime', d)).toEqual({ requested: 'realtime', applied: 'realtime', detail: `SCHED_FIFO ${RELAY_FIFO_PRIORITY}` });
+    expect(d.calls).toEqual([`fifo 4242 ${RELAY_FIFO_PRIORITY}`]);
+  });
+
+  it('realtime refused: falls back to nice and says why', () => {
+    const d = deps({ setFifo: () => 'chrt: failed to set pid 4242\'s policy: Operation not permitted' });
+    const r = raiseThreadPriority('realtime', d);
+    expect(r.applied).toBe('high');
+    expect(r.detail).toMatch(/^SCHED_FIFO refused \(chrt: .*not permitted\); nice -10$/);
+    expect(d.calls).toEqual([`nice 4242 ${RELAY_HIGH_NICE}`]);
+  });
+
+  it('both refused: normal priority, with both reasons, no throw', () => {
+    const r = raiseThreadPriority('realtime', deps({ setFifo: () => 'chrt: ENOENT', setNice: eperm }));
+    expect(r).toMatchObject({ requested: 'realtime', applied: 'normal' });
+    expect(r.detail).toMatch(/SCHED_FIFO refused \(chrt: ENOENT\); nice -10 refused \(EPERM\)/);
+  });
+
+  it('high: nice only; normal: nothing; no thread id: normal', () => {
+    const d = deps();
+    expect(raiseThreadPriority('high', d).applied).toBe('high');
+    expect(d.calls).toEqual([`nice 4242 ${RELAY_HIGH_NICE}`]);
+    const n = deps();
+    expect(raiseThreadPriority('normal', n).applied).toBe('normal');
+    expect(n.calls).toEqual([]);
+    expect(raiseThreadPriority('realtime', deps({ threadId: () => null }))).toMatchObject({ applied: 'normal', detail: expect.stringMatching(/no per-thread priority/) });
+  });
+
+  it.runIf(process.platform === 'linux')('reads the calling thread id from /proc (the main thread has the process id)', () => {
+    expect(linuxThreadId()).toBe(process.pid);
+  });
+});
