@@ -34,7 +34,7 @@ import { closestName } from '../../algorithms/abr/common.ts';
 import { looksLikePath } from '../../algorithms/abr/load-user.ts';
 import { ReceiveRateMeter, TwccFeedbackConverter } from './bwe-feedback.ts';
 import type { DownlinkEstimate, DownlinkEstimator, DownlinkEstimatorFactory, DownlinkFeedback, SentPacket } from './downlink-estimator.ts';
-import { ProbeSchedule } from './probe-schedule.ts';
+import { ProbeSchedule, WholeClusterBuffer } from './probe-schedule.ts';
 import { createRequire } from 'node:module';
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -69,6 +69,8 @@ export interface BweAdapterOptions {
   /** An estimator that throws (or returns a bad target): the last estimate is kept and this is told once per message. */
   onError?: (err: Error) => void;
   warn?: (message: string) => void;
+  /** Told every decision with its context (observability, tests). */
+  onDecide?: (ctx: BweContext, decision: BweDecision) => void;
 }
 
 /** The adapter's view beyond DownlinkEstimator, for tests and the runner. */
@@ -79,6 +81,8 @@ export interface BweDownlinkEstimator extends DownlinkEstimator {
   readonly decisions: number;
   /** Per-packet results handed to the estimator so far. */
   readonly packetResults: number;
+  /** Of which belonged to a probe cluster. */
+  readonly probePacketResults: number;
   readonly errors: readonly string[];
 }
 
@@ -145,8 +149,10 @@ class BweDownlinkAdapter implements BweDownlinkEstimator {
   private paddingPausedUntilMs = -Infinity;
   private lastPaddingAskMs = -Infinity;
   private readonly onError: ((err: Error) => void) | undefined;
+  private readonly onDecide: ((ctx: BweContext, decision: BweDecision) => void) | undefined;
   private readonly converter = new TwccFeedbackConverter();
   private readonly schedule: ProbeSchedule;
+  private readonly clusters = new WholeClusterBuffer();
   private receiveRate: ReceiveRateMeter | null = null;
   private decision: BweDecision;
   private targetBps: number;
@@ -156,8 +162,10 @@ class BweDownlinkAdapter implements BweDownlinkEstimator {
   private pendingReport: ReceiverReport | undefined;
   private lastReport: ReceiverReport | undefined;
   private rrRttMs: number | undefined;
+  private started = false;
   private decisionCount = 0;
   private resultCount = 0;
+  private probeResultCount = 0;
   private readonly errorMessages: string[] = [];
 
   constructor(factory: BweFactory, opts: BweAdapterOptions) {
@@ -174,8 +182,9 @@ class BweDownlinkAdapter implements BweDownlinkEstimator {
     this.backoffMaxMs = Math.max(this.backoffStartMs, opts.paddingBackoffMaxMs ?? 5000);
     this.backoffMs = this.backoffStartMs;
     this.onError = opts.onError;
+    this.onDecide = opts.onDecide;
     this.schedule = new ProbeSchedule({ minWindowMs: opts.minProbeWindowMs });
-    this.decision = { targetBps: opts.startBps ?? 300_000, reason: 'nothing sent yet: start rate' };
+    this.decision = { targetBps: opts.startBps ?? 300_000, reason: 'no feedback yet: start rate' };
     this.targetBps = this.decision.targetBps;
     this.reason = this.decision.reason;
   }
@@ -192,17 +201,16 @@ class BweDownlinkAdapter implements BweDownlinkEstimator {
     return this.resultCount;
   }
 
+  get probePacketResults(): number {
+    return this.probeResultCount;
+  }
+
   get errors(): readonly string[] {
     return this.errorMessages;
   }
 
   onSent(p: SentPacket): void {
-    if (this.receiveRate === null) {
-      // The session starts with the first packet, as the simulator's sender sends from time 0: probes
-      // asked for before anything flows would find no frame to pad between and be lost.
-      this.receiveRate = new ReceiveRateMeter(p.tMs);
-      this.decide(p.tMs, []);
-    }
+    this.receiveRate ??= new ReceiveRateMeter(p.tMs);
     if (p.transportSeq === null) return;
     const w = this.probeClusters ? this.schedule.active(p.tMs) : null;
     this.converter.onSent(p.transportSeq, p.tMs, p.bytes, w?.clusterId);
@@ -211,7 +219,15 @@ class BweDownlinkAdapter implements BweDownlinkEstimator {
   onFeedback(f: DownlinkFeedback): void {
     if (f.kind === 'twcc') {
       const packets = this.converter.convert(f);
-      if (packets.length > 0) this.decide(f.tMs, packets);
+      if (!this.started && packets.some((p) => p.arrivalTimeMs !== null)) {
+        // The session starts with the first acknowledged packet: before it, Chrome has not set up the
+        // stream and drops padding unseen (no feedback), so the initial probes would be lost.
+        this.started = true;
+        this.decide(f.tMs, []);
+      }
+      if (!this.started) return;
+      const ready = this.clusters.push(packets, f.tMs, this.holdGraceMs(f.tMs));
+      if (ready.length > 0) this.decide(f.tMs, ready);
     } else if (f.kind === 'receiver-report') {
       if (f.rttMs !== undefined && f.rttMs > 0) this.rrRttMs = f.rttMs;
       const pending = this.pendingReport;
@@ -248,7 +264,7 @@ class BweDownlinkAdapter implements BweDownlinkEstimator {
 
   /** Padding brings what is sent up to the target, below the ceiling and outside a backoff. */
   private paddingTarget(tMs: number): number {
-    if (this.padding === 'off' || (this.padding === 'auto' && this.probesAsked > 0)) return 0;
+    if (!this.started || this.padding === 'off' || (this.padding === 'auto' && this.probesAsked > 0)) return 0;
     if (tMs < this.paddingPausedUntilMs) return 0;
     return this.targetBps < this.ceilingBps ? this.targetBps : 0;
   }
@@ -266,13 +282,22 @@ class BweDownlinkAdapter implements BweDownlinkEstimator {
     }
   }
 
+  /** A cluster's last packets are acknowledged about a round trip and a feedback interval after it ends. */
+  private holdGraceMs(nowMs: number): number {
+    return Math.min(500, this.rttMs(nowMs) ?? 100) + 150;
+  }
+
   private rttMs(nowMs: number): number | undefined {
     return this.rrRttMs ?? this.converter.feedbackRttMs(nowMs);
   }
 
   /** Decide without feedback when tickMs passed (or a receiver report waits). */
   private tick(tMs: number): void {
-    if (this.receiveRate === null) return; // nothing sent yet
+    if (!this.started) return; // nothing acknowledged yet
+    if (this.clusters.holding > 0) {
+      const ready = this.clusters.release(tMs, this.holdGraceMs(tMs));
+      if (ready.length > 0) return this.decide(tMs, ready);
+    }
     if (tMs - this.lastDecideMs >= this.tickMs || (this.pendingReport !== undefined && tMs > this.lastDecideMs)) this.decide(tMs, []);
   }
 
@@ -292,6 +317,7 @@ class BweDownlinkAdapter implements BweDownlinkEstimator {
     };
     this.lastDecideMs = tMs;
     this.resultCount += packets.length;
+    for (const p of packets) if (p.probeClusterId !== undefined) this.probeResultCount++;
     let transportDecision: BweDecision | null = null;
     let d: BweDecision;
     try {
@@ -314,11 +340,15 @@ class BweDownlinkAdapter implements BweDownlinkEstimator {
     const previousBps = this.targetBps;
     this.targetBps = transportDecision ? Math.min(transportDecision.targetBps, d.targetBps) : d.targetBps;
     this.notePaddingOutcome(tMs, previousBps);
+    this.onDecide?.(ctx, d);
     this.reason = transportDecision && transportDecision.targetBps < d.targetBps ? `${d.reason} [transport: ${transportDecision.reason}]` : d.reason;
     for (const p of [...(transportDecision?.probes ?? []), ...(d.probes ?? [])]) {
       this.probesAsked++;
       // Above the ceiling a probe can only tell what no layer needs: clamp it, skip it once the target is there.
-      if (this.probeClusters && this.targetBps < this.ceilingBps) this.schedule.add({ ...p, bps: Math.min(p.bps, this.ceilingBps) }, tMs);
+      if (this.probeClusters && this.targetBps < this.ceilingBps) {
+        const w = this.schedule.add({ ...p, bps: Math.min(p.bps, this.ceilingBps) }, tMs);
+        if (w) this.clusters.noteWindow(w);
+      }
     }
   }
 }

@@ -6,7 +6,7 @@
 // another, and every packet sent in a window (media or padding) belongs to the cluster, as in
 // libwebrtc's pacer.
 
-import type { ProbeRequest } from '../../algorithms/bwe/types.ts';
+import type { PacketResult, ProbeRequest } from '../../algorithms/bwe/types.ts';
 
 export interface ProbeWindow {
   clusterId: number;
@@ -67,5 +67,54 @@ export class ProbeSchedule {
 
   private expire(nowMs: number): void {
     while (this.windows.length > 0 && this.windows[0].endMs <= nowMs) this.windows.shift();
+  }
+}
+
+/**
+ * Hands a probe cluster's results to the estimator whole. A probe estimator measures a cluster from
+ * whatever part of it has been acknowledged; the SFU pads in 20 ms bursts and the first few results
+ * of a cluster (one or two bursts, a media packet) give wild rates. So once results of a cluster come
+ * in, everything (in order) waits until the cluster's window ended graceMs ago, or maxHoldMs passed.
+ */
+export class WholeClusterBuffer {
+  private readonly maxHoldMs: number;
+  private readonly ends = new Map<number, number>();
+  private held: PacketResult[] = [];
+  private heldSinceMs: number | null = null;
+
+  constructor(opts: { maxHoldMs?: number } = {}) {
+    this.maxHoldMs = opts.maxHoldMs ?? 1000;
+  }
+
+  get holding(): number {
+    return this.held.length;
+  }
+
+  noteWindow(w: ProbeWindow): void {
+    this.ends.set(w.clusterId, w.endMs);
+    if (this.ends.size > 64) this.ends.delete(this.ends.keys().next().value as number);
+  }
+
+  /** New results in; the results to hand over now (maybe none), in sequence order. */
+  push(results: readonly PacketResult[], nowMs: number, graceMs: number): PacketResult[] {
+    if (results.length === 0) return this.release(nowMs, graceMs);
+    this.held.push(...results);
+    this.heldSinceMs ??= nowMs;
+    return this.release(nowMs, graceMs);
+  }
+
+  /** Whatever may go now. */
+  release(nowMs: number, graceMs: number): PacketResult[] {
+    if (this.held.length === 0) return [];
+    let openUntilMs = -Infinity;
+    for (const p of this.held) {
+      const end = p.probeClusterId === undefined ? undefined : this.ends.get(p.probeClusterId);
+      if (end !== undefined) openUntilMs = Math.max(openUntilMs, end + graceMs);
+    }
+    if (nowMs < openUntilMs && nowMs - (this.heldSinceMs ?? nowMs) < this.maxHoldMs) return [];
+    const out = this.held.sort((a, b) => a.sequence - b.sequence);
+    this.held = [];
+    this.heldSinceMs = null;
+    return out;
   }
 }

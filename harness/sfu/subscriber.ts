@@ -20,6 +20,7 @@ import { LayerForwarder } from './layer-forwarder.ts';
 import type { PublisherPeer } from './publisher.ts';
 import { toCandidateMessage } from './publisher.ts';
 import { RateMeter } from './rate-meter.ts';
+import { limitRetransmissions, RetransmitBudget } from './retransmit-budget.ts';
 import { isH264KeyframeStart } from './rtp/h264.ts';
 import { isVp8KeyframeStart } from './rtp/vp8.ts';
 import type { CandidateMessage } from './signaling/messages.ts';
@@ -76,6 +77,8 @@ export class SubscriberPeer {
   private sentBytesSinceTick = 0;
   private probeCreditBytes = 0;
   private lastProbeTickMs: number | null = null;
+  /** NACKs are answered within a share of the downlink estimate (retransmit-budget.ts). */
+  readonly retransmits = new RetransmitBudget();
 
   constructor(opts: SubscriberOptions) {
     this.opts = opts;
@@ -103,6 +106,7 @@ export class SubscriberPeer {
     }
     const transceiver = this.pc.addTransceiver('video', { direction: 'sendonly' });
     transceiver.setCodecPreferences([videoCodec(publisher.codec, this.opts.transportCc)]);
+    limitRetransmissions(transceiver.sender, this.retransmits, this.opts.now, () => this.opts.estimator.estimate(this.opts.now()).bps);
     const forwarder = new LayerForwarder({ codec: publisher.codec });
     const meter = new RateMeter(1000);
     const feed: Feed = { publisher, transceiver, forwarder, selector: this.opts.makeSelector(), meter, decision: null, unsubscribe: () => {} };
@@ -197,12 +201,15 @@ export class SubscriberPeer {
    * Called every PROBE_TICK_MS by the SFU.
    */
   probeTick(): void {
-    const probe = this.opts.estimator.probeBps?.(this.opts.now()) ?? 0;
+    const now = this.opts.now();
+    const probe = this.opts.estimator.probeBps?.(now) ?? 0;
     if (this.closed || probe <= 0) {
+      // Start the next probe afresh: what was sent while not probing must not eat its credit.
       this.probeCreditBytes = 0;
+      this.sentBytesSinceTick = 0;
+      this.lastProbeTickMs = now;
       return;
     }
-    const now = this.opts.now();
     const dtMs = this.lastProbeTickMs === null ? PROBE_TICK_MS : Math.min(100, now - this.lastProbeTickMs);
     this.lastProbeTickMs = now;
     const sentBytes = this.sentBytesSinceTick;

@@ -43,6 +43,23 @@ describe('highest-fit', () => {
     expect(s.choose(ctx(0, 2.3e6, 1)).layer).toBe(1);
   });
 
+  test("a layer just switched to is judged by its rate when chosen: the keyframe the switch asked for does not push it further down", () => {
+    const s = createHighestFitSelector({ settleMs: 2500 });
+    expect(s.choose(ctx(0, 3e6, null, layers(150e3, 360e3, 800e3))).layer).toBe(2);
+    // The link drops: 0.9 x 449 kbps = 404 kbps fits m (360 kbps) -> m.
+    expect(s.choose(ctx(1000, 449e3, 2, layers(150e3, 360e3, 800e3))).layer).toBe(1);
+    // m's keyframe lifts its measured 2 s rate to 450 kbps: still m while settling ...
+    expect(s.choose(ctx(1500, 449e3, 1, layers(150e3, 450e3, 800e3))).layer).toBe(1);
+    expect(s.choose(ctx(3400, 449e3, 1, layers(150e3, 450e3, 800e3))).layer).toBe(1);
+    // ... but a lower estimate still moves it down at once,
+    const s2 = createHighestFitSelector({ settleMs: 2500 });
+    s2.choose(ctx(0, 3e6, null, layers(150e3, 360e3, 800e3)));
+    expect(s2.choose(ctx(1000, 449e3, 2, layers(150e3, 360e3, 800e3))).layer).toBe(1);
+    expect(s2.choose(ctx(1500, 300e3, 1, layers(150e3, 450e3, 800e3))).layer).toBe(0);
+    // and after settleMs the measured rate counts again.
+    expect(s.choose(ctx(3600, 449e3, 1, layers(150e3, 450e3, 800e3))).layer).toBe(0);
+  });
+
   test('inactive layers are never chosen', () => {
     const ls = layers(150e3, 500e3, 0, [true, true, false]);
     expect(createHighestFitSelector().choose(ctx(0, 10e6, null, ls)).layer).toBe(1);
