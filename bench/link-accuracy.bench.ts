@@ -5,7 +5,7 @@
 // Then iperf3 (TCP and UDP) through the relay when it is installed. The relay's thread and the generator's
 // ask for SCHED_FIFO (harness/relay/thread-priority.ts; the printed line says what they got). Each row prints
 // PASS/MISS against its target, or INFO for context. Run: flock /tmp/netqoe-live.lock node
-// bench/link-accuracy.bench.ts (BENCH_QUICK=1 for a shorter run; BENCH_ONLY=constant,trace,forward,iperf).
+// bench/link-accuracy.bench.ts (BENCH_QUICK=1 for a shorter run; BENCH_ONLY=constant,trace,forward,iperf; BENCH_RATES=1,10,50 in Mbit/s).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -459,7 +459,8 @@ process.stdout.write(`relay accuracy on 127.0.0.1 (${QUICK ? 'quick' : 'full'} r
 process.stdout.write(`machine noise floor: ${machineStalls()}\n`);
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (part: string) => !only || only.includes(part);
-if (want('constant')) for (const bps of [1e6, 10e6, 50e6]) await constantRate(bps);
+const rates = process.env.BENCH_RATES?.split(',').map((m) => Number(m) * 1e6) ?? [1e6, 10e6, 50e6];
+if (want('constant')) for (const bps of rates) await constantRate(bps);
 if (want('trace')) await traceRun();
 if (want('forward')) await forwarding();
 if (want('iperf')) await iperf();
