@@ -66,7 +66,7 @@ export interface BweAdapterOptions {
   transport?: BweFactory;
   /** For a user file given by a relative path. Default process.cwd(). */
   baseDir?: string;
-  /** An estimator that throws (or returns a bad target): the last estimate is kept and this is told once per message. */
+  /** An estimator that throws (or returns a bad target): the last estimate is kept and this is told of the first error. */
   onError?: (err: Error) => void;
   warn?: (message: string) => void;
   /** Told every decision with its context (observability, tests). */
@@ -328,10 +328,8 @@ class BweDownlinkAdapter implements BweDownlinkEstimator {
       }
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      if (!this.errorMessages.includes(e.message)) {
-        this.errorMessages.push(e.message);
-        this.onError?.(e);
-      }
+      if (this.errorMessages.length === 0) this.onError?.(e);
+      if (this.errorMessages.length < 10) this.errorMessages.push(e.message);
       this.reason = `estimator error (${e.message}): keep ${kbps(this.targetBps)}`;
       return;
     }
