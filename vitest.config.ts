@@ -1,12 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: unit + property tests run in parallel; integration tests (Chromium, werift, relays at
+// wall-clock rates, ffmpeg) run one file at a time, since they measure timing on a 2-core machine and
+// would otherwise disturb each other's figures.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Integration tests drive browsers and subprocesses: keep them from fighting for 2 cores.
-    fileParallelism: true,
-    maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts'], maxWorkers: 2 } },
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], fileParallelism: false, maxWorkers: 1 } },
+    ],
   },
 });
