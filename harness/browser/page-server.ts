@@ -5,15 +5,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { stripTypeScriptTypes } from 'node:module';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PAGES_DIR = fileURLToPath(new URL('./pages/', import.meta.url));
 const PAGE_FILE = /^\/pages\/([\w-]+\.ts)$/;
+// The ICE-restart policies run in the page (pages/recovery.ts imports ../../../algorithms/ice-restart/...).
+const ICE_RESTART_DIR = fileURLToPath(new URL('../../algorithms/ice-restart/', import.meta.url));
+const ICE_RESTART_FILE = /^\/algorithms\/ice-restart\/([\w-]+\.ts)$/;
+/** A user module's folder, registered by moduleUrl(): /u/<n>/<file>. Sibling imports resolve in it. */
+const USER_FILE = /^\/u\/(\d+)\/([\w.-]+\.(?:ts|mts|js|mjs))$/;
 const HTML_PAGES: Record<string, string> = { '/publisher.html': 'publisher.ts', '/subscriber.html': 'subscriber.ts' };
 
 export interface PageServer {
   /** http://127.0.0.1:PORT (no trailing slash). */
   origin: string;
+  /** The URL (path) under which the page can import a module file (a user's ICE-restart policy), types stripped. */
+  moduleUrl(file: string): string;
   close(): Promise<void>;
 }
 
@@ -21,10 +29,14 @@ const cache = new Map<string, string>();
 
 /** A page module as the browser gets it: types stripped, cached for the process. */
 export function pageModule(file: string): string {
-  let js = cache.get(file);
+  return strippedModule(`${PAGES_DIR}${file}`);
+}
+
+function strippedModule(path: string, useCache = true): string {
+  let js = useCache ? cache.get(path) : undefined;
   if (js === undefined) {
-    js = stripTypes(readFileSync(`${PAGES_DIR}${file}`, 'utf8'));
-    cache.set(file, js);
+    js = path.endsWith('.ts') || path.endsWith('.mts') ? stripTypes(readFileSync(path, 'utf8')) : readFileSync(path, 'utf8');
+    if (useCache) cache.set(path, js);
   }
   return js;
 }
@@ -34,9 +46,17 @@ export function pageHtml(entry: string): string {
 }
 
 export async function startPageServer(host = '127.0.0.1'): Promise<PageServer> {
+  const userDirs: string[] = [];
+  const sendJs = (res: import('node:http').ServerResponse, js: string) =>
+    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(js);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     try {
+      const ice = ICE_RESTART_FILE.exec(path);
+      if (ice && existsSync(`${ICE_RESTART_DIR}${ice[1]}`)) return void sendJs(res, strippedModule(`${ICE_RESTART_DIR}${ice[1]}`));
+      const user = USER_FILE.exec(path);
+      const dir = user ? userDirs[Number(user[1])] : undefined;
+      if (user && dir !== undefined && existsSync(`${dir}/${user[2]}`)) return void sendJs(res, strippedModule(`${dir}/${user[2]}`, false));
       const entry = HTML_PAGES[path];
       if (entry) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(pageHtml(entry));
@@ -65,6 +85,12 @@ export async function startPageServer(host = '127.0.0.1'): Promise<PageServer> {
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://${host}:${port}`,
+    moduleUrl(file) {
+      const dir = dirname(file);
+      let n = userDirs.indexOf(dir);
+      if (n < 0) n = userDirs.push(dir) - 1;
+      return `/u/${n}/${basename(file)}`;
+    },
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

@@ -7,7 +7,7 @@ import { launchChromium } from './launch.ts';
 import type { LaunchedChromium } from './launch.ts';
 import { startPageServer } from './page-server.ts';
 import type { PageServer } from './page-server.ts';
-import type { PeerPageConfig } from './pages/page-api.ts';
+import type { PageRecoveryEvent, PeerPageConfig } from './pages/page-api.ts';
 import type { PageStatsSample, PeerRole, PeerStatsSample } from './stats-types.ts';
 
 export interface BrowserPeerSpec {
@@ -21,6 +21,16 @@ export interface BrowserPeerSpec {
   capture?: { width: number; height: number; frameRate: number };
   /** Record displayed frames to the session's frameSinkUrl (subscriber: each received video, pixels if asked; publisher: its camera preview, numbers and capture times). */
   frameCapture?: { pixels?: boolean };
+  /** The ICE-restart policy the page runs: its module file (loadIceRestart(...).file) and seed. */
+  iceRestart?: { file: string; seed?: number };
+}
+
+/** A page's connection-state or recovery event (pages/recovery.ts), on the session's clock. */
+export interface PeerRecoveryEvent extends Omit<PageRecoveryEvent, 'timestampEpochMs' | 'startEpochMs'> {
+  tMs: number;
+  peerId: string;
+  /** A media gap's start (its last decoded frame). */
+  startMs?: number;
 }
 
 export interface BrowserSessionOptions {
@@ -38,6 +48,7 @@ export interface BrowserSessionOptions {
   frameSinkUrl?: string;
   executablePath?: string;
   onSample?: (s: PeerStatsSample) => void;
+  onRecoveryEvent?: (e: PeerRecoveryEvent) => void;
   /** Close the session and exit (130/143) on SIGINT/SIGTERM. For runners; off by default. */
   handleSignals?: boolean;
   /** How long one peer may take to join and start. Default 30 s. */
@@ -48,6 +59,10 @@ export interface BrowserSessionOptions {
 
 export interface BrowserSession {
   readonly samples: PeerStatsSample[];
+  /** Connection states, recovery actions, first frames and media gaps of every page, in arrival order. */
+  readonly recoveryEvents: PeerRecoveryEvent[];
+  /** Post the emulated OS network-change signal into a peer's page (a mobile OS's WiFi -> cellular callback). */
+  networkChange(peerId: string, info: { network?: string; cause?: 'online' | 'connection-change' }): Promise<void>;
   /** Page errors, console errors and errors the pages reported (signaling, negotiation, stats). */
   readonly errors: string[];
   readonly userDataDirs: readonly string[];
@@ -99,6 +114,7 @@ export async function startBrowserSession(opts: BrowserSessionOptions): Promise<
   const originEpochMs = opts.originEpochMs ?? Date.now();
   const statsIntervalMs = opts.statsIntervalMs ?? 1000;
   const samples: PeerStatsSample[] = [];
+  const recoveryEvents: PeerRecoveryEvent[] = [];
   const errors: string[] = [];
   const browsers: LaunchedChromium[] = [];
   const pages = new Map<string, Page>();
@@ -117,6 +133,12 @@ export async function startBrowserSession(opts: BrowserSessionOptions): Promise<
 
   const session: BrowserSession = {
     samples,
+    recoveryEvents,
+    async networkChange(id, info) {
+      const page = pages.get(id);
+      if (!page) throw new Error(`no peer "${id}"`);
+      await page.evaluate((i) => window.netqoe?.networkChange?.(i), info);
+    },
     errors,
     get userDataDirs() {
       return browsers.map((b) => b.userDataDir);
@@ -180,6 +202,13 @@ export async function startBrowserSession(opts: BrowserSessionOptions): Promise<
       await page.exposeFunction('netqoeError', (m: string) => {
         errors.push(`${tag} ${m}`);
       });
+      await page.exposeFunction('netqoeEvent', (e: PageRecoveryEvent) => {
+        const { timestampEpochMs, startEpochMs, ...rest } = e;
+        const ev: PeerRecoveryEvent = { tMs: Math.round(timestampEpochMs - originEpochMs), peerId: peer.id, ...rest };
+        if (startEpochMs !== undefined) ev.startMs = Math.round(startEpochMs - originEpochMs);
+        recoveryEvents.push(ev);
+        opts.onRecoveryEvent?.(ev);
+      });
       await page.goto(`${server.origin}/${peer.role}.html`, { waitUntil: 'load' });
       await page.waitForFunction(() => window.netqoe !== undefined, { timeout: 10_000 });
       const config: PeerPageConfig = {
@@ -191,6 +220,7 @@ export async function startBrowserSession(opts: BrowserSessionOptions): Promise<
         capture: peer.capture ?? { width: 1280, height: 720, frameRate: 30 },
         statsIntervalMs,
         frameCapture: frameCaptureConfig(peer, opts.frameSinkUrl),
+        recovery: peer.iceRestart ? { policyUrl: server.moduleUrl(peer.iceRestart.file), seed: peer.iceRestart.seed ?? 1 } : undefined,
       };
       await withTimeout(
         page.evaluate((c) => window.netqoe!.start(c), config),

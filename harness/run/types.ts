@@ -50,6 +50,14 @@ export type TimelineEvent =
   | { kind: 'sfu-publisher'; tMs: number; sample: SfuPublisherSample }
   /** Live: a layer switch that happened at the SFU. */
   | { kind: 'layer-switch'; tMs: number; change: SfuLayerSwitch }
+  /**
+   * Live: a connection-state or recovery event (ICE restarts, harness/recovery). source 'page': the
+   * browser's ICE/connection states, the network-change signal, the policy's actions ('restart-ice',
+   * 'full-reconnect', 'reconnected'), a subscriber's 'first-frame' and 'media-gap' (startMs: its last
+   * frame before the gap); source 'sfu': 'path-dead' / 'path-alive' (its dead-path rule),
+   * 'sfu-ice-restart', 'peer-joined' / 'peer-rejoined' / 'peer-left'.
+   */
+  | { kind: 'connection'; tMs: number; peerId: string; source: 'page' | 'sfu'; event: string; state?: string; detail: string; startMs?: number }
   /** Live: one shaped link's counters over a window; `peerId` names whose link (uplink = direction 'up'). */
   | (RelayTimelineSample & { peerId: string })
   /**

@@ -103,6 +103,18 @@ export class LayerForwarder {
     return true;
   }
 
+  /**
+   * The source was replaced (the publisher rebuilt its connection: new SSRCs, new numbering). Nothing
+   * goes out until a switch point of the layer that was flowing (or waited for) arrives; it then
+   * continues the outgoing numbering, as a layer switch does.
+   */
+  sourceReplaced(nowMs: number): void {
+    const layer = this.target ?? this.current;
+    this.current = null;
+    this.target = layer;
+    this.targetSinceMs = nowMs;
+  }
+
   /** How long the pending change has waited for its switch point. */
   pendingForMs(nowMs: number): number {
     return this.target === null ? 0 : nowMs - this.targetSinceMs;

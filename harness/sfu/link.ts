@@ -30,8 +30,12 @@ export interface PeerLink {
   candidateToPeer(c: CandidateMessage): CandidateMessage | null;
   /** A candidate the browser trickles to the SFU; null drops it. */
   candidateFromPeer(c: CandidateMessage): CandidateMessage | null;
-  /** The peer left or the SFU stopped: release what the link holds (relay mappings). */
-  close(): void | Promise<void>;
+  /**
+   * The peer left or the SFU stopped: release what the link holds (relay mappings). 'replaced': the
+   * same peer rejoined on a new connection (a full reconnect), whose link is made anew: a per-peer
+   * resource (the peer's relay) must stay.
+   */
+  close(reason?: 'left' | 'replaced'): void | Promise<void>;
 }
 
 export type LinkFactory = (info: PeerLinkInfo) => PeerLink | Promise<PeerLink>;

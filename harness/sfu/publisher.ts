@@ -50,6 +50,8 @@ interface LayerState {
 
 /** A layer silent for this long is inactive (Chrome paused it: not enough uplink for it). */
 const INACTIVE_AFTER_MS = 1000;
+/** A layer whose packets resume after this long asks for a keyframe at once. */
+const SILENCE_KEYFRAME_MS = 500;
 /** Ask again for a keyframe not seen after this long; the third ask is a FIR. */
 const KEYFRAME_RETRY_MS = 500;
 
@@ -142,7 +144,11 @@ export class PublisherPeer {
     layer.meter.add(bytes, now);
     layer.selectMeter.add(bytes, now);
     layer.loss.add(packet.header.sequenceNumber);
+    // Media back after a silence (an outage, an ICE restart): the subscribers lost the frames this
+    // layer's next ones refer to. Ask for a keyframe now rather than after their NACKs run out.
+    const silentMs = now - layer.lastPacketMs;
     if (packet.payload.length > 0) layer.lastPacketMs = now;
+    if (packet.payload.length > 0 && silentMs > SILENCE_KEYFRAME_MS && Number.isFinite(silentMs)) this.requestKeyframe(index);
     this.markFirstPacket();
     for (const l of this.listeners) l(index, packet, now);
   }

@@ -115,6 +115,30 @@ export class Room {
     for (const p of this.publishers.values()) if (this.ready.has(p.id)) s.addPublisher(p);
   }
 
+  /**
+   * A peer rebuilt its connection and joined again under its id: the new PublisherPeer takes the old
+   * one's place (subscribers keep their m-lines and are re-pointed once its offer is answered); the
+   * old one is closed. Returns false when no such publisher was here.
+   */
+  async replacePublisher(p: PublisherPeer): Promise<boolean> {
+    const old = this.publishers.get(p.id);
+    if (!old) return false;
+    this.ready.delete(p.id);
+    this.publishers.set(p.id, p);
+    await old.close();
+    return true;
+  }
+
+  /** A subscriber rebuilt its connection: the old one is closed, the new one gets every publisher. */
+  async replaceSubscriber(s: SubscriberPeer): Promise<boolean> {
+    const old = this.subscribers.get(s.id);
+    if (!old) return false;
+    this.subscribers.delete(s.id);
+    await old.close();
+    this.addSubscriber(s);
+    return true;
+  }
+
   async removePeer(peerId: string): Promise<void> {
     const p = this.publishers.get(peerId);
     if (p) {

@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { directLink } from './link.ts';
 import type { LinkFactory, PeerLink } from './link.ts';
+import { PathWatch } from './path-watch.ts';
 import { PublisherPeer } from './publisher.ts';
 import { Room } from './room.ts';
 import type { RoomOptions } from './room.ts';
@@ -32,6 +33,8 @@ export interface SfuOptions {
   messageBurst?: number;
   /** Samples every this many ms. Default 1000. */
   sampleIntervalMs?: number;
+  /** A peer's path is dead after this long without RTP or RTCP from it (docs/sfu.md, "Dead paths"). Default 2500. */
+  deadPathMs?: number;
   log?: (msg: string) => void;
 }
 
@@ -39,7 +42,11 @@ export type SfuEvent =
   | { kind: 'subscriber'; sample: SfuSubscriberSample }
   | { kind: 'publisher'; sample: SfuPublisherSample }
   | { kind: 'switch'; event: SfuLayerSwitch }
-  | { kind: 'peer'; tMs: number; room: string; peerId: string; role: PeerRole; state: 'joined' | 'left' };
+  | { kind: 'peer'; tMs: number; room: string; peerId: string; role: PeerRole; state: 'joined' | 'left' | 'rejoined' }
+  /** The SFU's dead-path rule: nothing from the peer for deadPathMs ('dead'), then a packet again ('alive'). */
+  | { kind: 'path'; tMs: number; room: string; peerId: string; role: PeerRole; state: 'dead' | 'alive'; silentMs: number }
+  /** The peer sent a description with new ICE credentials (an ICE restart), answered by the SFU. */
+  | { kind: 'ice-restart'; tMs: number; room: string; peerId: string; role: PeerRole };
 
 export class Sfu {
   private readonly opts: SfuOptions;
@@ -51,6 +58,8 @@ export class Sfu {
   private timers: NodeJS.Timeout[] = [];
   private startedAtMs = performance.now();
   private peerCounter = 0;
+  /** The live connection of each peer (room NUL peerId): a rejoin under the same id replaces it. */
+  private readonly byPeer = new Map<string, SignalingConnection>();
   /** Every event since start, for tests and the run's timeline. */
   readonly events: SfuEvent[] = [];
   url = '';
@@ -95,6 +104,7 @@ export class Sfu {
     this.timers.push(setInterval(() => this.sampleAll(), this.opts.sampleIntervalMs ?? 1000));
     this.timers.push(setInterval(() => this.selectAll(), 100));
     this.timers.push(setInterval(() => this.probeAll(), PROBE_TICK_MS));
+    this.timers.push(setInterval(() => this.watchPaths(), 250));
     for (const t of this.timers) t.unref();
     return { url: this.url, port };
   }
@@ -134,13 +144,29 @@ export class Sfu {
     return `${role === 'publisher' ? 'pub' : 'sub'}-${++this.peerCounter}`;
   }
 
-  get config(): Required<Pick<SfuOptions, 'joinTimeoutMs' | 'maxMessagesPerS' | 'messageBurst'>> & { link: LinkFactory } {
+  get config(): Required<Pick<SfuOptions, 'joinTimeoutMs' | 'maxMessagesPerS' | 'messageBurst' | 'deadPathMs'>> & { link: LinkFactory } {
     return {
+      deadPathMs: this.opts.deadPathMs ?? 2500,
       joinTimeoutMs: this.opts.joinTimeoutMs ?? 10_000,
       maxMessagesPerS: this.opts.maxMessagesPerS ?? 50,
       messageBurst: this.opts.messageBurst ?? 200,
       link: this.opts.link ?? directLink([this.iceHost]),
     };
+  }
+
+  /** The connection a peer joined on (undefined once it left). */
+  connectionOf(room: string, peerId: string): SignalingConnection | undefined {
+    return this.byPeer.get(`${room}\u0000${peerId}`);
+  }
+
+  setConnection(room: string, peerId: string, c: SignalingConnection | null): void {
+    const key = `${room}\u0000${peerId}`;
+    if (c !== null) this.byPeer.set(key, c);
+    else this.byPeer.delete(key);
+  }
+
+  private watchPaths(): void {
+    for (const c of this.connections) c.watchPath();
   }
 
   private lastSelect = new Map<string, number>();
@@ -188,7 +214,7 @@ export class Sfu {
 }
 
 /** One WebSocket: join, then descriptions and candidates for one peer, handled in arrival order. */
-class SignalingConnection {
+export class SignalingConnection {
   private readonly sfu: Sfu;
   private readonly ws: WebSocket;
   private room: Room | null = null;
@@ -203,6 +229,11 @@ class SignalingConnection {
   private tokens: number;
   private lastRefillMs = performance.now();
   private joinTimer: NodeJS.Timeout | null;
+  private pathWatch: PathWatch | null = null;
+  /** The ICE username fragment of the peer's last description: a new one is an ICE restart. */
+  private remoteUfrag: string | null = null;
+  /** A rejoin of the same peer took this connection's place: its teardown leaves the room alone. */
+  private replaced = false;
 
   constructor(sfu: Sfu, ws: WebSocket) {
     this.sfu = sfu;
@@ -273,15 +304,23 @@ class SignalingConnection {
     if (d.type === 'rollback') return;
     if (d.sdp === undefined) throw new Error(`a "${d.type}" description needs sdp`);
     const inbound = await this.link.fromPeer({ type: d.type, sdp: d.sdp });
+    const ufrag = /^a=ice-ufrag:(\S+)/m.exec(inbound.sdp)?.[1] ?? null;
+    const iceRestart = ufrag !== null && this.remoteUfrag !== null && ufrag !== this.remoteUfrag;
+    if (iceRestart) {
+      this.sfu.emit({ kind: 'ice-restart', tMs: Math.round(this.sfu.now()), room: this.room.name, peerId: this.peerId, role: this.role });
+    }
+    if (ufrag !== null) this.remoteUfrag = ufrag;
     if (this.peer instanceof PublisherPeer) {
       if (inbound.type !== 'offer') throw new Error('a publisher sends offers; the SFU answers');
       const answer = await this.peer.handleOffer(inbound.sdp);
       await this.sendDescription({ type: 'answer', sdp: answer });
+      if (iceRestart) this.resumeIce();
       this.room.publisherReady(this.peer);
       return;
     }
     const answer = await this.peer.handleDescription(inbound);
     if (answer !== null) await this.sendDescription({ type: 'answer', sdp: answer });
+    if (answer !== null && iceRestart) this.resumeIce();
   }
 
   private async sendDescription(d: { type: 'offer' | 'answer'; sdp: string }, streams?: Record<string, string>): Promise<void> {
@@ -316,12 +355,18 @@ class SignalingConnection {
     if (!room) return this.close(CLOSE.unknownRoom, `unknown room "${msg.room}"`);
     if (!room.tokenMatches(msg.token)) return this.close(CLOSE.wrongToken, `wrong token for room "${msg.room}"`);
     const peerId = msg.peerId ?? this.sfu.nextPeerId(msg.role);
-    if (room.has(peerId)) return this.close(CLOSE.duplicatePeer, `peer "${peerId}" is already in room "${msg.room}"`);
+    // A rejoin (a full reconnect: new peer connection, new signaling) replaces the peer's old connection.
+    const replacing = room.has(peerId) && msg.rejoin === true ? (this.sfu.connectionOf(room.name, peerId) ?? null) : null;
+    if (room.has(peerId) && (replacing === null || replacing.peerRole !== msg.role)) {
+      return this.close(CLOSE.duplicatePeer, `peer "${peerId}" is already in room "${msg.room}"`);
+    }
     if (this.joinTimer) clearTimeout(this.joinTimer);
     this.joinTimer = null;
     this.room = room;
     this.peerId = peerId;
     this.role = msg.role;
+    if (replacing) await replacing.retire();
+    this.sfu.setConnection(room.name, peerId, this);
     this.link = await this.sfu.config.link({ room: room.name, peerId, role: msg.role });
     const ice = { hostAddress: this.sfu.iceHost };
     const log = (m: string) => this.sfu.log(m);
@@ -342,7 +387,7 @@ class SignalingConnection {
         log,
       });
       this.peer = pub;
-      room.publishers.set(peerId, pub);
+      if (!(replacing && (await room.replacePublisher(pub)))) room.publishers.set(peerId, pub);
     } else {
       const sub = new SubscriberPeer({
         id: peerId,
@@ -370,9 +415,47 @@ class SignalingConnection {
       codec,
       layers: room.layers.map((l) => ({ ...l })),
     });
-    this.sfu.emit({ kind: 'peer', tMs: Math.round(this.sfu.now()), room: room.name, peerId, role: msg.role, state: 'joined' });
+    this.sfu.emit({ kind: 'peer', tMs: Math.round(this.sfu.now()), room: room.name, peerId, role: msg.role, state: replacing ? 'rejoined' : 'joined' });
+    const sfu = this.sfu;
+    this.pathWatch = new PathWatch(
+      this.peer.pc,
+      () => sfu.now(),
+      (t) => sfu.emit({ kind: 'path', tMs: Math.round(sfu.now()), room: room.name, peerId, role: msg.role, state: t.state, silentMs: t.state === 'dead' ? Math.round(t.silentMs) : Math.round(t.deadForMs) }),
+      sfu.config.deadPathMs,
+    );
     // After "joined" went out, so the subscriber's first offer cannot overtake it.
-    if (this.peer instanceof SubscriberPeer) room.addSubscriber(this.peer);
+    if (this.peer instanceof SubscriberPeer && !(replacing && (await room.replaceSubscriber(this.peer)))) room.addSubscriber(this.peer);
+  }
+
+  /**
+   * werift gap: after a remote ICE restart its peer connection does not run ICE again while DTLS is
+   * still up (connect() returns early on a connected DTLS transport), so the restarted agent answers
+   * checks but never gets consent on the new pair and sends nothing more (no RTCP to publishers, no
+   * media to subscribers). Start the restarted ICE transports ourselves; DTLS and SRTP keep their keys.
+   */
+  private resumeIce(): void {
+    for (const t of this.peer?.pc.dtlsTransports ?? []) {
+      const ice = t.iceTransport;
+      // Its state may still read 'completed' (werift keeps the old value) while no pair is nominated.
+      if (ice.state === 'closed') continue;
+      ice.start().catch((err: Error) => this.sfu.log(`${this.peerId}: ICE after restart: ${err.message}`));
+    }
+  }
+
+  get peerRole(): PeerRole {
+    return this.role;
+  }
+
+  /** Applies the dead-path rule (called every 250 ms by the SFU). */
+  watchPath(): void {
+    if (!this.closed && this.peer !== null) this.pathWatch?.tick();
+  }
+
+  /** Another connection of the same peer took over: close this one (4410) without leaving the room. */
+  async retire(): Promise<void> {
+    this.replaced = true;
+    this.pathWatch = null;
+    await this.close(CLOSE.replaced, 'replaced by a new connection of the same peer');
   }
 
   async close(code: number, reason: string): Promise<void> {
@@ -392,12 +475,15 @@ class SignalingConnection {
     if (this.tornDown) return;
     this.tornDown = true;
     const room = this.room;
-    if (room && this.peer) {
+    if (room && this.peer && !this.replaced) {
+      if (this.sfu.connectionOf(room.name, this.peerId) === this) this.sfu.setConnection(room.name, this.peerId, null);
       await room.removePeer(this.peerId);
       this.sfu.emit({ kind: 'peer', tMs: Math.round(this.sfu.now()), room: room.name, peerId: this.peerId, role: this.role, state: 'left' });
     }
+    if (this.replaced) await this.peer?.close(); // the room already holds its successor
     this.peer = null;
-    await this.link?.close();
+    this.pathWatch = null;
+    await this.link?.close(this.replaced ? 'replaced' : 'left');
     this.link = null;
   }
 }

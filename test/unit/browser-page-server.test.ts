@@ -20,7 +20,8 @@ describe('page server', () => {
       const js = pageModule(file);
       expect(js, file).not.toMatch(/^\s*(export\s+)?(interface|type)\s+\w+/m);
       expect(js, file).not.toMatch(/import type/);
-      for (const m of js.matchAll(/from '(\.[^']+)'/g)) expect(m[1], file).toMatch(/^\.\/[\w-]+\.ts$/);
+      // Siblings, or the ICE-restart policy modules the page server serves (pages/recovery.ts).
+      for (const m of js.matchAll(/from '(\.[^']+)'/g)) expect(m[1], file).toMatch(/^(?:\.\/|\.\.\/\.\.\/\.\.\/algorithms\/ice-restart\/)[\w-]+\.ts$/);
     }
   });
 
@@ -35,5 +36,21 @@ describe('page server', () => {
     expect((await fetch(`${server.origin}/pages/../session.ts`)).status).toBe(404);
     expect((await fetch(`${server.origin}/pages/nope.ts`)).status).toBe(404);
     expect((await fetch(`${server.origin}/favicon.ico`)).status).toBe(204);
+  });
+
+  test('serves the ICE-restart modules and a registered user module folder, stripped; nothing around them', async () => {
+    const norm = await fetch(`${server.origin}/algorithms/ice-restart/normalize.ts`);
+    expect(norm.status).toBe(200);
+    const normJs = await norm.text();
+    expect(normJs).toContain('export function toIceRestartFactory');
+    expect(normJs).not.toMatch(/import type/);
+    const url = server.moduleUrl(fileURLToPath(new URL('../fixtures/ice-policy-class.ts', import.meta.url)));
+    expect(url).toMatch(/^\/u\/\d+\/ice-policy-class\.ts$/);
+    const user = await fetch(`${server.origin}${url}`);
+    expect(user.status).toBe(200);
+    expect(await user.text()).toContain("name = 'restart-on-failed'");
+    expect((await fetch(`${server.origin}${url.replace('ice-policy-class.ts', 'nope.ts')}`)).status).toBe(404);
+    expect((await fetch(`${server.origin}/u/99/x.ts`)).status).toBe(404);
+    expect((await fetch(`${server.origin}/algorithms/ice-restart/../registry.ts`)).status).toBe(404);
   });
 });

@@ -12,6 +12,25 @@ export interface PeerPageConfig {
   statsIntervalMs: number;
   /** Record displayed frames (pages/frame-capture.ts) to the harness's frame sink; pixels: send each frame's planes. */
   frameCapture?: { sinkUrl: string; pixels: boolean };
+  /** The ICE-restart policy the page runs (none: states are recorded, nothing acts). */
+  recovery?: RecoveryPageConfig;
+}
+
+export interface RecoveryPageConfig {
+  /** Where the page imports the policy module from (page server path). */
+  policyUrl: string;
+  seed: number;
+}
+
+/** A connection-state or recovery event in a page (algorithms/ice-restart, pages/recovery.ts). */
+export interface PageRecoveryEvent {
+  timestampEpochMs: number;
+  kind: 'ice-state' | 'connection-state' | 'network-change' | 'restart-ice' | 'full-reconnect' | 'reconnected' | 'first-frame' | 'media-gap';
+  /** The new state ('disconnected', ...), the network ('cellular'), or the mid of a video. */
+  state?: string;
+  /** A media gap's start (the last decoded frame before it). */
+  startEpochMs?: number;
+  detail: string;
 }
 
 export interface PeerPageApi {
@@ -20,6 +39,8 @@ export interface PeerPageApi {
   stop(): Promise<void>;
   /** The close code and reason of the signaling socket, once closed. */
   signalingClosed(): { code: number; reason: string } | null;
+  /** The harness's emulated OS network-change signal (e.g. WiFi to cellular). */
+  networkChange?(info: { network?: string; cause?: 'online' | 'connection-change' }): void;
 }
 
 declare global {
@@ -28,6 +49,7 @@ declare global {
     /** Exposed by the harness (puppeteer exposeFunction). */
     netqoeReport?: (sample: PageStatsSample) => Promise<void>;
     netqoeError?: (message: string) => Promise<void>;
+    netqoeEvent?: (event: PageRecoveryEvent) => Promise<void>;
   }
 }
 

@@ -6,6 +6,8 @@ export interface JoinRequest {
   role: 'publisher' | 'subscriber';
   peerId: string;
   codec?: 'VP8' | 'H264';
+  /** A full reconnect: replace this peer's old connection at the SFU. */
+  rejoin?: boolean;
 }
 
 export interface Joined {
@@ -49,7 +51,10 @@ export function connectSignaling(url: string, join: JoinRequest): SignalingClien
       res({ code: e.code, reason: e.reason });
     });
   });
-  ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'join', ...join })));
+  ws.addEventListener('open', () => {
+    const { rejoin, ...rest } = join;
+    ws.send(JSON.stringify(rejoin ? { type: 'join', ...rest, rejoin: true } : { type: 'join', ...rest }));
+  });
   ws.addEventListener('message', (e) => {
     const m = JSON.parse(String(e.data)) as IncomingMessage;
     if (m.type === 'joined') resolveJoined(m);

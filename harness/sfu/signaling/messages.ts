@@ -13,6 +13,8 @@ export const CLOSE = {
   joinTimeout: 4408,
   duplicatePeer: 4409,
   rateLimited: 4429,
+  /** The same peer joined again on a new connection (a full reconnect): the old connection is closed. */
+  replaced: 4410,
   internalError: 4500,
 } as const;
 
@@ -38,6 +40,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
     peerId: peerId.optional(),
     /** A publisher's codec; default: the room's. */
     codec: z.enum(['VP8', 'H264']).optional(),
+    /** A full reconnect: this connection replaces the peer's old one (same id) instead of being refused (4409). */
+    rejoin: z.boolean().optional(),
   }),
   z.object({ type: z.literal('description'), description }),
   z.object({ type: z.literal('candidate'), candidate }),
