@@ -272,7 +272,7 @@ async function constantRate(bps: number): Promise<void> {
     const cpu = run.counters.threadCpuMs / run.counters.threadWallMs;
     report(
       `${mbps} Mbit/s added delay (${delayMs} ms)${variant}`,
-      `|error| p50 ${f(p50, 3)} ms (<= ${TARGET.delayP50Ms}), p99 ${f(p99, 3)} ms (<= ${TARGET.delayP99Ms}), max ${f(absErr[absErr.length - 1], 2)} ms, n=${absErr.length}; relay: release error p50 ${f(run.counters.up.schedulingError.p50Ms, 3)} p99 ${f(run.counters.up.schedulingError.p99Ms, 3)} ms, CPU ${pct(cpu, 0)}`,
+      `|error| p50 ${f(p50, 3)} ms (<= ${TARGET.delayP50Ms}), p99 ${f(p99, 3)} ms (<= ${TARGET.delayP99Ms}), max ${f(absErr[absErr.length - 1], 2)} ms, n=${absErr.length}; relay: release error p50 ${f(run.counters.up.schedulingError.p50Ms, 3)} p99 ${f(run.counters.up.schedulingError.p99Ms, 3)} ms, queueing it saw p99 ${f(run.counters.up.queueDelay.p99Ms, 2)} ms (0 unless reads bunch up), CPU ${pct(cpu, 0)}`,
       variant ? 'info' : p50 <= TARGET.delayP50Ms && p99 <= TARGET.delayP99Ms,
     );
   }
