@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { ResultsFile, RunResult } from '../harness/run/types.ts';
 import { clientBundle, d3Source } from './client-bundle.ts';
 import { runLabel } from './client/model.ts';
+import { hasLiveSamples } from './client/live-model.ts';
 import { hasScores } from './client/score-model.ts';
 import { escapeHtml, jsonForScript, scriptSafe } from './html-escape.ts';
 import { metricColumn } from './metric-format.ts';
@@ -149,7 +150,9 @@ function runDetail(run: RunResult, index: number): string {
       ? ''
       : (run.timeline ?? []).some((e) => e?.kind === 'bwe')
         ? `<div class="chart bwe" data-chart="bwe" data-run="${index}"></div>`
-        : `<div class="chart timeline" data-chart="timeline" data-run="${index}"></div>`;
+        : hasLiveSamples(run.timeline ?? [])
+          ? `<div class="chart-block"><h4>Per subscriber: estimate, capacity, received bitrate and layer; per publisher: bitrate sent per layer</h4><div class="chart live" data-chart="live" data-run="${index}"></div></div>`
+          : `<div class="chart timeline" data-chart="timeline" data-run="${index}"></div>`;
   return `<article class="run" id="run-${index}" data-run="${index}">
 <h3>${escapeHtml(run.scenario)} / ${escapeHtml(label)} ${statusBadge(run)}</h3>
 ${keyMetricsLine(run)}<p class="run-facts">seed ${escapeHtml(String(run.seed))} · ${escapeHtml(run.mode)} · ${(run.timeline ?? []).length} timeline events · computed in ${escapeHtml(String(Math.round(run.wallMs)))} ms</p>

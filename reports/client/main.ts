@@ -3,6 +3,7 @@
 import type { ResultsFile, RunResult } from '../../harness/run/types.ts';
 import { renderBweChart } from './bwe-chart.ts';
 import { renderCdfChart } from './cdf-chart.ts';
+import { renderLiveChart } from './live-chart.ts';
 import { algorithmColors, runLabel, runSeries } from './model.ts';
 import type { RunSeries } from './model.ts';
 import { renderOverlayChart } from './overlay-chart.ts';
@@ -77,6 +78,10 @@ function renderChart(el: HTMLElement, data: PageData): void {
       runs.map((r) => ({ algorithm: runLabel(r.run), color: colorOf(data, r.run), series: r.series })),
       scenarioEndMs(data, scenario),
     );
+  } else if (kind === 'live') {
+    const run = data.results.runs[Number(el.dataset.run)];
+    if (!run) throw new Error(`no run #${el.dataset.run}`);
+    renderLiveChart(el, { timeline: run.timeline, durationMs: scenarioEndMs(data, run.scenario), color: colorOf(data, run) });
   } else if (kind === 'score') {
     const run = data.results.runs[Number(el.dataset.run)];
     if (!run) throw new Error(`no run #${el.dataset.run}`);
