@@ -31,6 +31,8 @@ export interface FrameSink {
   framesOf(peerId: string, label?: string): CapturedFrame[];
   /** The capture's own counters (sent when the page stops capturing). */
   statsOf(peerId: string, label: string): FrameCaptureStats | undefined;
+  /** Waits (up to timeoutMs) for a page's final counters: they arrive on the socket after its stop() returns. */
+  waitForStats(peerId: string, label: string, timeoutMs?: number): Promise<FrameCaptureStats>;
   pixels(f: CapturedFrame): I420Frame;
   readonly errors: string[];
   close(): Promise<void>;
@@ -94,6 +96,15 @@ export async function startFrameSink(opts: { originEpochMs: number; spillDir?: s
       return frames.filter((f) => f.peerId === peerId && (label === undefined || f.label === label)).sort((a, b) => a.displayMs - b.displayMs);
     },
     statsOf: (peerId, label) => stats.get(`${peerId}\u0000${label}`),
+    async waitForStats(peerId, label, timeoutMs = 3000) {
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        const s = stats.get(`${peerId}\u0000${label}`);
+        if (s) return s;
+        if (performance.now() > deadline) throw new Error(`no capture counters from ${peerId}/${label} within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     pixels(f) {
       if (f.pixelsAt === null) throw new Error(`frame ${f.number} of ${f.peerId}/${f.label} was captured without pixels`);
       const data = new Uint8Array(i420Size(f.width, f.height));

@@ -8,6 +8,7 @@ import { startRelay } from '../../harness/relay/index.ts';
 import type { Relay } from '../../harness/relay/index.ts';
 import type { Scenario } from '../../harness/scenario/types.ts';
 import { directLink, Sfu } from '../../harness/sfu/index.ts';
+import type { LayerConfig } from '../../harness/sfu/types.ts';
 import { relayLink } from '../../harness/sfu/relay-link.ts';
 
 export interface ScoringLive {
@@ -22,7 +23,18 @@ export interface ScoringLive {
   close(): Promise<void>;
 }
 
-export async function startScoringLive(opts: { clipPath: string; subscriberScenario?: Scenario; pixels: boolean; codec?: 'VP8' | 'H264' }): Promise<ScoringLive> {
+export interface ScoringLiveOptions {
+  clipPath: string;
+  /** The camera size (the clip's): default 1280x720 at 30 fps. */
+  capture?: { width: number; height: number; frameRate: number };
+  /** Simulcast layers of the room (default: the SFU's l/m/h). */
+  layers?: LayerConfig[];
+  subscriberScenario?: Scenario;
+  pixels: boolean;
+  codec?: 'VP8' | 'H264';
+}
+
+export async function startScoringLive(opts: ScoringLiveOptions): Promise<ScoringLive> {
   const originEpochMs = performance.timeOrigin + performance.now();
   const nowMs = () => performance.timeOrigin + performance.now() - originEpochMs;
   let relay: Relay | null = null;
@@ -32,7 +44,8 @@ export async function startScoringLive(opts: { clipPath: string; subscriberScena
     ? relayLink(
         async () => {
           relay = await startRelay({ scenario: opts.subscriberScenario! });
-          relayStartMs = nowMs();
+          // The relay's t = 0 (its scenario's clock) on the session clock: startRelay took t0 before its worker started.
+          relayStartMs = nowMs() - Number(process.hrtime.bigint() - relay.t0Ns) / 1e6;
           return relay;
         },
         { closeRelayOnLeave: false },
@@ -40,7 +53,7 @@ export async function startScoringLive(opts: { clipPath: string; subscriberScena
     : null;
   const sfu = new Sfu({ link: (info) => (viaRelay && info.peerId === 'sub' ? viaRelay(info) : direct(info)) });
   const { url } = await sfu.start();
-  sfu.createRoom('room', { token: 'tok', codec: opts.codec ?? 'VP8' });
+  sfu.createRoom('room', { token: 'tok', codec: opts.codec ?? 'VP8', layers: opts.layers });
   const sink = await startFrameSink({ originEpochMs });
   let session: BrowserSession;
   try {
@@ -50,7 +63,7 @@ export async function startScoringLive(opts: { clipPath: string; subscriberScena
       fakeVideoFile: opts.clipPath,
       frameSinkUrl: sink.url,
       peers: [
-        { id: 'pub', role: 'publisher', room: 'room', token: 'tok', frameCapture: {} },
+        { id: 'pub', role: 'publisher', room: 'room', token: 'tok', frameCapture: {}, capture: opts.capture },
         { id: 'sub', role: 'subscriber', room: 'room', token: 'tok', frameCapture: { pixels: opts.pixels } },
       ],
     });
