@@ -454,9 +454,37 @@ function machineStalls(): string {
   return `${gaps.length} stalls > 0.2 ms in 1 s of busy loop, ${f(sum, 1)} ms in all, largest ${f(gaps[gaps.length - 1] ?? 0, 2)} ms`;
 }
 
+/**
+ * The floor under the relay itself: a thread at the relay's priority sleeping 1 ms at a time (a futex nap,
+ * as the scheduler does) for 2 s, and how late it woke. Stalls here (the VM or the kernel taking the core)
+ * reach the relay whatever its priority; after one, packets read together queue behind each other.
+ */
+async function realtimeWakeups(): Promise<string> {
+  const code = `
+    const { parentPort } = require('node:worker_threads');
+    import(${JSON.stringify(new URL('../harness/relay/thread-priority.ts', import.meta.url).href)}).then(({ raiseThreadPriority }) => {
+      const pri = raiseThreadPriority('realtime').detail;
+      const cell = new Int32Array(new SharedArrayBuffer(4));
+      const late = [];
+      const end = performance.now() + 2000;
+      while (performance.now() < end) { const t = performance.now(); Atomics.wait(cell, 0, 0, 1); late.push(performance.now() - t - 1); }
+      parentPort.postMessage({ pri, late });
+    });`;
+  const w = new Worker(code, { eval: true });
+  const { pri, late } = await new Promise<{ pri: string; late: number[] }>((resolve, reject) => {
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
+  await w.terminate();
+  const sorted = sortedCopy(late);
+  const over2 = late.filter((x) => x > 2).length;
+  return `${sorted.length} wake-ups of a ${pri} thread: late p50 ${f(quantile(sorted, 0.5), 3)} p99 ${f(quantile(sorted, 0.99), 3)} ms, ${over2} over 2 ms, largest ${f(sorted[sorted.length - 1], 2)} ms`;
+}
+
 const started = performance.now();
 process.stdout.write(`relay accuracy on 127.0.0.1 (${QUICK ? 'quick' : 'full'} run); targets in parentheses\n`);
 process.stdout.write(`machine noise floor: ${machineStalls()}\n`);
+process.stdout.write(`relay-priority noise floor: ${await realtimeWakeups()}\n`);
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (part: string) => !only || only.includes(part);
 const rates = process.env.BENCH_RATES?.split(',').map((m) => Number(m) * 1e6) ?? [1e6, 10e6, 50e6];
@@ -464,7 +492,7 @@ if (want('constant')) for (const bps of rates) await constantRate(bps);
 if (want('trace')) await traceRun();
 if (want('forward')) await forwarding();
 if (want('iperf')) await iperf();
-process.stdout.write(`machine noise floor at the end: ${machineStalls()}\n`);
+process.stdout.write(`machine noise floor at the end: ${machineStalls()}; ${await realtimeWakeups()}\n`);
 const checked = rows.filter((r) => typeof r.verdict === 'boolean');
 const missed = checked.filter((r) => !r.verdict);
 process.stdout.write(
