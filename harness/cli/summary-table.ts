@@ -48,6 +48,20 @@ const BWE_COLUMNS: Column[] = [
   expectColumn,
 ];
 
+/** Live runs with an ICE-restart policy: the handover recovery figures (harness/recovery). */
+const HANDOVER_COLUMNS: Column[] = [
+  { title: 'scenario', cell: (r) => r.scenario },
+  { title: 'ice restart', cell: (r) => r.algorithms.iceRestart ?? '-' },
+  { title: 'detect s', cell: fixed('iceDetectS', 2) },
+  { title: '1st restart s', cell: fixed('iceFirstRestartS', 2) },
+  { title: 'restarts', cell: fixed('iceRestarts', 0) },
+  { title: 'reconnects', cell: fixed('fullReconnects', 0) },
+  { title: 'media back s', cell: (r) => (r.metrics.iceRecoveryS !== undefined ? r.metrics.iceRecoveryS.toFixed(2) : r.metrics.iceUnrecoveredS !== undefined ? `never (${r.metrics.iceUnrecoveredS.toFixed(0)} s dark)` : '-') },
+  { title: 'frozen s', cell: fixed('frozenS', 2) },
+  { title: 'after kbps', cell: fixed('postRecoveryKbps', 0) },
+  expectColumn,
+];
+
 function table(columns: Column[], runs: RunResult[]): string[] {
   const rows = [columns.map((c) => c.title), ...runs.map((r) => columns.map((c) => c.cell(r)))];
   const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
@@ -79,6 +93,8 @@ export function formatSummaryTable(runs: RunResult[]): string {
   if (abrRuns.length) out.push(...table(ABR_COLUMNS, abrRuns));
   if (bweRuns.length) out.push(...(out.length ? [''] : []), ...table(BWE_COLUMNS, bweRuns));
   if (liveRuns.length) out.push(...(out.length ? [''] : []), ...table(LIVE_COLUMNS, liveRuns));
+  const handoverRuns = liveRuns.filter((r) => r.algorithms.iceRestart !== undefined);
+  if (handoverRuns.length) out.push('', ...table(HANDOVER_COLUMNS, handoverRuns));
   const failures = runs.flatMap((r) =>
     r.status === 'crashed'
       ? [`  ${r.scenario} / ${runLabel(r)}: crashed: ${firstLine(r.error ?? '')}`]

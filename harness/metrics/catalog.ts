@@ -49,6 +49,18 @@ export const METRICS: readonly MetricInfo[] = [
   { key: 'eModelMos', unit: 'mos', better: 'higher', group: 'live', description: 'Live: MOS from the E-model R (G.107 Annex B, 1-4.5; worst subscriber)' },
   { key: 'p1203LiveMos', unit: 'mos', better: 'higher', group: 'live', description: 'Live: ITU-T P.1203 mode 0 O.46 of the received video (bitrate, frame size and rate per stats second, browser freezes as stalls; an estimate, P.1203 is for streaming; worst stream)' },
   { key: 'videoMos', unit: 'mos', better: 'higher', group: 'live', description: 'Live: VMAF mapped to 1-5 with freezes as P.1203.3 stalls (not a standard; docs/scoring.md; worst subscriber)' },
+  // Handover recovery (harness/recovery/recovery-metrics.ts): the worst handover of the run for times, totals for counts.
+  { key: 'iceDetectS', unit: 's', better: 'lower', group: 'live', description: "Live handover: from the path going dark to the first sign anyone had (the moving page's ICE/connection state disconnected or failed, the network-change signal, or the SFU's dead-path rule)" },
+  { key: 'sfuDetectS', unit: 's', better: 'lower', group: 'live', description: "Live handover: from the path going dark to the SFU's dead-path rule firing (no RTP/RTCP from the peer for 2.5 s); absent when the path came back first" },
+  { key: 'iceFirstRestartS', unit: 's', better: 'lower', group: 'live', description: "Live handover: from the path going dark to the moving page's first ICE restart or full reconnect" },
+  { key: 'iceRestarts', unit: 'count', better: 'lower', group: 'live', description: 'Live handover: ICE restarts the moving page made (all handovers)' },
+  { key: 'fullReconnects', unit: 'count', better: 'lower', group: 'live', description: 'Live handover: full reconnects (new peer connection and signaling) the moving page made (all handovers)' },
+  { key: 'iceRecoveryS', unit: 's', better: 'lower', group: 'live', description: "Live handover: from the path going dark to the first decoded frame after it on every subscriber (worst); absent when media never came back (see iceRecovered)" },
+  { key: 'iceRecovered', unit: 'count', better: 'higher', group: 'live', description: 'Live handover: 1 when every subscriber decoded video again after every handover before the run ended, else 0' },
+  { key: 'iceUnrecoveredS', unit: 's', better: 'lower', group: 'live', description: 'Live handover: how long a subscriber that never recovered was without a decoded frame, until the end of the run (a lower bound)' },
+  { key: 'frozenS', unit: 's', better: 'lower', group: 'live', description: 'Live handover: time without a decoded frame (gaps of 250 ms or more, from the outage on) per subscriber, worst subscriber' },
+  { key: 'postRecoveryKbps', unit: 'kbps', better: 'higher', group: 'live', description: 'Live handover: mean received video bitrate over the 10 s after media came back (worst subscriber and handover)' },
+  { key: 'rampAfterRecoveryS', unit: 's', better: 'lower', group: 'live', description: 'Live handover: from media back to the received bitrate reaching 80% of its mean over the 5 s before the outage; absent when it never does' },
 ];
 
 export function metricInfo(key: string): MetricInfo | undefined {

@@ -5,7 +5,13 @@
 // `expect:`, and always tears everything down (no Chromium or relay left, also on error or deadline).
 
 import type { Logger } from 'pino';
+import { loadIceRestart } from '../../algorithms/ice-restart/load-user.ts';
+import type { LoadedIceRestart } from '../../algorithms/ice-restart/load-user.ts';
+import { handoverOutcome, recoveryMetrics } from '../recovery/recovery-metrics.ts';
+import type { HandoverOutcome, RecoveryEventLike, SfuPathEventLike } from '../recovery/recovery-metrics.ts';
+import { networkTypeOf } from '../recovery/handover-run.ts';
 import type { BrowserSession } from '../browser/session.ts';
+import type { PeerStatsSample } from '../browser/stats-types.ts';
 import { startBrowserSession } from '../browser/session.ts';
 import { metricInfo } from '../metrics/catalog.ts';
 import { evaluateExpectations } from '../metrics/expectations.ts';
@@ -42,12 +48,16 @@ export interface LiveRunOptions {
   onBrowser?: (b: { userDataDir: string; pid: number | undefined }) => void;
 }
 
-/** One run per layer selector x estimator (no estimator: the SFU's default downlink estimate). */
+/**
+ * One run per layer selector x estimator x ICE-restart policy (no estimator: the SFU's default
+ * downlink estimate; no policy: the pages only record connection states).
+ */
 export async function runLiveScenario(scenario: Scenario, opts: LiveRunOptions = {}): Promise<RunResult[]> {
   const layersSel = scenario.algorithms.layer?.length ? scenario.algorithms.layer : ['highest-fit'];
   const estimators: (string | null)[] = scenario.algorithms.bwe.length ? scenario.algorithms.bwe : [null];
+  const policies: (string | null)[] = scenario.algorithms.iceRestart.length ? scenario.algorithms.iceRestart : [null];
   const runs: RunResult[] = [];
-  for (const layer of layersSel) for (const bwe of estimators) runs.push(await runLiveOnce(scenario, layer, bwe, opts));
+  for (const layer of layersSel) for (const bwe of estimators) for (const policy of policies) runs.push(await runLiveOnce(scenario, layer, bwe, policy, opts));
   return runs;
 }
 
@@ -60,7 +70,7 @@ function downlinkEstimatorFor(bwe: string, baseDir: string, topLayerBps: number)
   return { downlinkEstimator: () => createDownlinkEstimatorFromBwe(bwe, opts), downlinkTransportCc: true };
 }
 
-async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null, opts: LiveRunOptions): Promise<RunResult> {
+async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null, policy: string | null, opts: LiveRunOptions): Promise<RunResult> {
   const wallStart = performance.now();
   const seed = opts.seed ?? scenario.seed;
   const call: WebrtcSpec = scenario.webrtc ?? defaultWebrtc(scenario);
@@ -71,7 +81,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     scenarioFile: scenario.file,
     mode: 'live',
     seed,
-    algorithms: { layer, ...(bwe !== null ? { bwe } : {}) },
+    algorithms: { layer, ...(bwe !== null ? { bwe } : {}), ...(policy !== null ? { iceRestart: policyName ?? policy } : {}) },
     status,
     metrics: {},
     expectations: [],
@@ -80,6 +90,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     ...extra,
   });
 
+  let policyName: string | null = null;
   const relays = new Map<string, Relay>();
   // Each peer reaches the SFU only through its own relay (started below, before any browser joins).
   const link = relayLink(
@@ -95,11 +106,15 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
   let stopped = false;
   let session: BrowserSession | null = null;
   let deadlineTimer: NodeJS.Timeout | undefined;
+  const signalTimers: NodeJS.Timeout[] = [];
   const timeline: TimelineEvent[] = [];
   let out: RunResult;
   let collect: (() => void) | null = null;
   try {
     const estimator = bwe === null ? {} : downlinkEstimatorFor(bwe, opts.baseDir ?? dirnameOf(scenario.file), call.layers[call.layers.length - 1].maxBitrateBps);
+    // The ICE-restart policy the pages run (harness/recovery, algorithms/ice-restart); loaded before any browser starts.
+    const iceRestart: LoadedIceRestart | null = policy === null ? null : await loadIceRestart(policy, opts.baseDir ?? dirnameOf(scenario.file));
+    policyName = iceRestart?.factory.name ?? null;
     await sfu.start();
     const upCapBps = Math.max(...call.publishers.map((p) => Math.max(...capacitySteps(peerScenario(scenario, p), 'up', 1000).map((s) => s.bps))));
     sfu.createRoom('call', {
@@ -121,6 +136,29 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     const failed = started.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     const sfuOffsetMs = performance.now() - sfu.now() - originPerfMs;
+    // Handovers: when a peer's link comes up on the new network (with addressChange: when the relay has
+    // moved it to its new port), the page gets the network-change signal a mobile OS would give.
+    const signalled = new Set<string>();
+    const signal = (p: WebrtcPeerSpec, handoverAtMs: number) => {
+      const key = `${p.id}@${handoverAtMs}`;
+      const s = session as BrowserSession | null;
+      if (signalled.has(key) || s === null) return;
+      signalled.add(key);
+      const ps = peerScenario(scenario, p);
+      const h = ps.events.find((e) => e.type === 'handover' && e.atMs === handoverAtMs);
+      const network = networkTypeOf(ps, h?.type === 'handover' ? h.to : '');
+      s.networkChange(p.id, { network, cause: 'connection-change' }).catch((err: Error) => log?.warn({ peer: p.id, err: err.message }, 'network-change signal'));
+    };
+    for (const p of peers) {
+      const relay = relays.get(p.id)!;
+      relay.onAddressChange((e) => signal(p, e.handoverAtMs));
+      for (const h of peerScenario(scenario, p).events) {
+        if (h.type !== 'handover' || h.addressChange) continue;
+        const t = setTimeout(() => signal(p, h.atMs), Math.max(0, originPerfMs + h.atMs + h.outageMs - performance.now()));
+        t.unref();
+        signalTimers.push(t);
+      }
+    }
     // Collect (also for a run that failed midway): browsers' samples, relays' windows, each link's capacity and events.
     collect = () => {
       collect = null;
@@ -146,6 +184,9 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
       else if (e.kind === 'publisher') timeline.push({ kind: 'sfu-publisher', tMs: toScenarioMs(e.sample.tMs), sample: { ...e.sample, tMs: toScenarioMs(e.sample.tMs) } });
       else if (e.kind === 'switch') timeline.push({ kind: 'layer-switch', tMs: toScenarioMs(e.event.tMs), change: { ...e.event, tMs: toScenarioMs(e.event.tMs) } });
       else if (e.kind === 'peer' && e.state === 'joined' && !joinedAt.has(e.peerId)) joinedAt.set(e.peerId, toScenarioMs(e.tMs));
+      if (e.kind === 'path') timeline.push({ kind: 'connection', tMs: toScenarioMs(e.tMs), peerId: e.peerId, source: 'sfu', event: `path-${e.state}`, state: e.state, detail: `${e.silentMs} ms` });
+      else if (e.kind === 'ice-restart') timeline.push({ kind: 'connection', tMs: toScenarioMs(e.tMs), peerId: e.peerId, source: 'sfu', event: 'sfu-ice-restart', detail: 'a description with new ICE credentials' });
+      else if (e.kind === 'peer') timeline.push({ kind: 'connection', tMs: toScenarioMs(e.tMs), peerId: e.peerId, source: 'sfu', event: `peer-${e.state}`, detail: e.role });
     });
 
     const endPerfMs = originPerfMs + scenario.durationMs;
@@ -157,7 +198,9 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
       session = await startBrowserSession({
         signalingUrl: sfu.url,
         originEpochMs: performance.timeOrigin + originPerfMs,
-        peers: peers.map((p) => ({ id: p.id, role: p.role, room: 'call', token: 'live', ...(p.codec ? { codec: p.codec } : {}) })),
+        peers: peers.map((p) => ({ id: p.id, role: p.role, room: 'call', token: 'live', ...(p.codec ? { codec: p.codec } : {}), ...(iceRestart ? { iceRestart: { file: iceRestart.file, seed } } : {}) })),
+        onRecoveryEvent: (e) =>
+          timeline.push({ kind: 'connection', tMs: e.tMs, peerId: e.peerId, source: 'page', event: e.kind, ...(e.state !== undefined ? { state: e.state } : {}), detail: e.detail, ...(e.startMs !== undefined ? { startMs: e.startMs } : {}) }),
         executablePath: opts.executablePath,
         handleSignals: opts.handleSignals,
         onBrowser: opts.onBrowser,
@@ -184,10 +227,16 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     });
     // MOS: G.107 E-model from delay and loss, VMAF-based video MOS when the run was scored (docs/scoring.md).
     Object.assign(metrics, liveMosMetrics(timeline));
+    // Handovers: detection, restarts, media back on every subscriber, frozen time, ramp (harness/recovery).
+    const outcomes = handoverOutcomes(scenario, peers, call.subscribers.map((p) => p.id), timeline, (session as BrowserSession | null)?.samples ?? []);
+    if (outcomes.length) {
+      Object.assign(metrics, recoveryMetrics(outcomes));
+      for (const o of outcomes) log?.info({ policy: policyName, ...o }, 'handover recovery');
+    }
     for (const f of detail.follow) log?.info({ ...f, change: `${f.change.kind} to ${f.change.bps} bps at ${f.change.atMs} ms` }, 'layer follow');
     const pageErrors = (session as BrowserSession | null)?.errors ?? [];
     if (pageErrors.length) log?.warn({ errors: pageErrors.slice(0, 20) }, 'page errors during the live run');
-    const names = [layer, ...(bwe !== null ? [bwe] : [])];
+    const names = [layer, ...(bwe !== null ? [bwe] : []), ...(policy !== null ? [policy] : []), ...(policyName !== null ? [policyName] : [])];
     // A simulated scenario run live (--mode live): its streaming and BWE-simulator expectations cannot apply.
     const expect = scenario.mode === 'live' ? scenario.expect : scenario.expect.filter((e) => !['streaming', 'bwe'].includes(metricInfo(e.metric)?.group ?? ''));
     out = result('ok', { metrics, expectations: evaluateExpectations(expect, names, metrics), timeline });
@@ -200,6 +249,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     out = result('crashed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err), timeline });
   } finally {
     clearTimeout(deadlineTimer);
+    for (const t of signalTimers) clearTimeout(t);
     stopped = true;
     // A start still under way (the deadline hit it) ends within its own timeouts: wait for it, so a
     // browser it launches late is closed too.
@@ -211,6 +261,26 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
   }
   // The wall time of the whole run, teardown included.
   out.wallMs = performance.now() - wallStart;
+  return out;
+}
+
+/** Each handover of each peer's link, its window up to that peer's next handover (or the end), on the scenario clock. */
+function handoverOutcomes(scenario: Scenario, peers: readonly WebrtcPeerSpec[], subscribers: readonly string[], timeline: readonly TimelineEvent[], samples: readonly PeerStatsSample[]): HandoverOutcome[] {
+  const events: RecoveryEventLike[] = [];
+  const sfuPath: SfuPathEventLike[] = [];
+  for (const e of timeline) {
+    if (e.kind !== 'connection') continue;
+    if (e.source === 'page') events.push({ tMs: e.tMs, peerId: e.peerId, kind: e.event, state: e.state, startMs: e.startMs });
+    else if (e.event === 'path-dead' || e.event === 'path-alive') sfuPath.push({ kind: 'path', tMs: e.tMs, peerId: e.peerId, state: e.event === 'path-dead' ? 'dead' : 'alive' });
+  }
+  const out: HandoverOutcome[] = [];
+  for (const p of peers) {
+    const hs = peerScenario(scenario, p).events.filter((e) => e.type === 'handover');
+    hs.forEach((h, i) => {
+      const w = { startMs: h.atMs, outageMs: h.outageMs, endMs: i + 1 < hs.length ? hs[i + 1].atMs : scenario.durationMs, to: h.to };
+      out.push(handoverOutcome(w, p.id, subscribers, events, sfuPath, samples));
+    });
+  }
   return out;
 }
 

@@ -49,7 +49,7 @@ export function runMatrix(jobs: MatrixJob[], opts: MatrixOptions = {}): RunResul
 
 /** The name a run goes by in tables and logs. */
 export function runLabel(run: RunResult): string {
-  if (run.algorithms.layer !== undefined) return [run.algorithms.layer, run.algorithms.bwe].filter(Boolean).join(' + ');
+  if (run.algorithms.layer !== undefined) return [run.algorithms.layer, run.algorithms.bwe, run.algorithms.iceRestart].filter(Boolean).join(' + ');
   return run.algorithms.abr ?? run.algorithms.bwe ?? run.algorithms.iceRestart ?? '-';
 }
 

@@ -42,6 +42,7 @@ import type {
   WebrtcSpec,
 } from './types.ts';
 import { DEFAULT_LAYERS } from '../sfu/types.ts';
+import { iceRestartNames } from '../../algorithms/ice-restart/registry.ts';
 
 /** The SFU's default layer selector (algorithms/layer/registry.ts DEFAULT_LAYER_SELECTOR). */
 export const DEFAULT_LIVE_LAYER_SELECTOR = 'highest-fit';
@@ -203,6 +204,8 @@ function locate(root: YamlNode | null, lc: LineCounter, path: Path, keyOnly: boo
 class Converter {
   readonly issues: ScenarioIssue[] = [];
   private readonly traceCache = new Map<string, CapacityTrace>();
+  /** algorithms.iceRestart lists a policy: a live run may then move a peer to a new address. */
+  private iceRestartGiven = false;
   private readonly file: string;
   private readonly baseDir: string;
   private readonly lineOf: (path: Path, keyOnly?: boolean) => number | null;
@@ -243,6 +246,7 @@ class Converter {
     if (raw.webrtc !== undefined && mode === 'sim') this.issue(['mode'], 'a webrtc call runs live: write mode: live (or remove the webrtc section)');
     if (mode === 'live' && raw.media !== undefined) this.issue(['media'], 'live runs send a camera as simulcast layers: set webrtc.layers instead of media');
     const algorithms = this.algorithms(raw, opts, mode);
+    this.iceRestartGiven = algorithms.iceRestart.length > 0;
     const webrtc = mode === 'live' ? this.webrtc(raw, network, events, duration) : undefined;
     if (mode === 'live') this.noAddressChange(events, []);
 
@@ -252,9 +256,9 @@ class Converter {
     const layerWritten = writtenList(raw.algorithms?.layer);
     const written =
       mode === 'live'
-        ? [...(layerWritten.length ? layerWritten : [DEFAULT_LIVE_LAYER_SELECTOR]), ...writtenList(raw.algorithms?.bwe)]
-        : [...(abrWritten.length || algorithms.bwe.length ? abrWritten : ['throughput']), ...writtenList(raw.algorithms?.bwe)];
-    const resolved = mode === 'live' ? [...(algorithms.layer ?? []), ...algorithms.bwe] : [...algorithms.abr, ...algorithms.bwe];
+        ? [...(layerWritten.length ? layerWritten : [DEFAULT_LIVE_LAYER_SELECTOR]), ...writtenList(raw.algorithms?.bwe), ...writtenList(raw.algorithms?.iceRestart)]
+        : [...(abrWritten.length || algorithms.bwe.length ? abrWritten : ['throughput']), ...writtenList(raw.algorithms?.bwe), ...writtenList(raw.algorithms?.iceRestart)];
+    const resolved = mode === 'live' ? [...(algorithms.layer ?? []), ...algorithms.bwe, ...algorithms.iceRestart] : [...algorithms.abr, ...algorithms.bwe, ...algorithms.iceRestart];
     const { expectations, issues } = parseExpectations(
       (raw.expect ?? {}) as Record<string, unknown>,
       written,
@@ -355,11 +359,15 @@ class Converter {
     return { id: p.id, role, codec, network: peerNetwork, events: own.sort((a, b) => a.atMs - b.atMs), ownLink: true };
   }
 
-  /** The relay could move a peer to a new port, but the live harness does not restart ICE yet. */
+  /** The relay moves a peer to a new port: only an ICE-restart policy (algorithms.iceRestart) brings it back. */
   private noAddressChange(events: ScenarioEvent[], prefix: Path): void {
+    if (this.iceRestartGiven) return;
     events.forEach((e, i) => {
       if (e.type === 'handover' && e.addressChange) {
-        this.issue([...prefix, 'events', i, 'addressChange'], 'live runs do not restart ICE on an address change yet: set addressChange: false');
+        this.issue(
+          [...prefix, 'events', i, 'addressChange'],
+          `a live address change needs algorithms.iceRestart (${iceRestartNames().join(', ')}; none measures the browser alone), or set addressChange: false`,
+        );
       }
     });
   }
@@ -699,20 +707,23 @@ class Converter {
         this.issue(['algorithms', 'abr'], 'live runs choose simulcast layers with algorithms.layer (any ABR as "abr:<name>"): move it there');
       }
       const layer = this.algorithmList(raw, 'layer', opts.layerNames, [DEFAULT_LIVE_LAYER_SELECTOR], '');
-      return { abr: [], bwe, iceRestart: writtenList(raw.algorithms?.iceRestart), layer };
+      const iceRestart = this.algorithmList(raw, 'iceRestart', iceRestartNames(), [], './my-policy.ts');
+      return { abr: [], bwe, iceRestart, layer };
     }
     if (raw.algorithms?.layer !== undefined) {
       this.issue(['algorithms', 'layer'], 'layer selectors choose simulcast layers in live runs: add mode: live (and a webrtc section), or remove it');
     }
     // A scenario that lists estimators and no ABR is a BWE scenario: no default player to run.
     const abr = this.algorithmList(raw, 'abr', opts.abrNames, bwe.length ? [] : ['throughput'], './my-abr.ts');
-    return { abr, bwe, iceRestart: writtenList(raw.algorithms?.iceRestart) };
+    // ICE-restart policies run when the scenario runs live (--mode live): checked here all the same.
+    const iceRestart = this.algorithmList(raw, 'iceRestart', iceRestartNames(), [], './my-policy.ts');
+    return { abr, bwe, iceRestart };
   }
 
   /** Names checked against the registry (with did-you-mean), files resolved against the scenario's folder. */
   private algorithmList(
     raw: RawScenario,
-    kind: 'abr' | 'bwe' | 'layer',
+    kind: 'abr' | 'bwe' | 'layer' | 'iceRestart',
     known: readonly string[] | undefined,
     fallback: string[],
     exampleFile: string,
@@ -749,11 +760,18 @@ function countedPeers(role: 'publisher' | 'subscriber', n: number, network: Phas
 
 /** The call of a live run whose scenario has no webrtc section (`netqoe run --mode live` on any scenario). */
 export function defaultWebrtc(s: Pick<Scenario, 'network' | 'events'>): WebrtcSpec {
+  const subscribers = countedPeers('subscriber', 1, s.network, s.events);
+  // A handover moves a phone: the publisher (the scenario's client) moves; the subscriber at the far end
+  // stays on the network the phone started on, without the scenario's events (scenarios/wifi-to-4g-handover.yaml).
+  if (s.events.some((e) => e.type === 'handover')) {
+    const first = s.network.find((p) => p.atMs === 0) ?? s.network[0];
+    for (const sub of subscribers) Object.assign(sub, { network: [{ ...first, atMs: 0 }], events: [], ownLink: true });
+  }
   return {
     codec: 'VP8',
     layers: DEFAULT_LAYERS.map((l) => ({ ...l })),
     publishers: countedPeers('publisher', 1, s.network, s.events),
-    subscribers: countedPeers('subscriber', 1, s.network, s.events),
+    subscribers,
   };
 }
 

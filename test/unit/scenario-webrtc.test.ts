@@ -153,7 +153,7 @@ algorithms:
       `${FILE}:9 webrtc.subscribers[0].codec: a subscriber receives the publishers' codec: remove codec`,
       `${FILE}:10 webrtc.subscribers[1].id: expected a peer id of 1-64 letters, digits, "_", "." or "-", got "bad id!"`,
       `${FILE}:14 webrtc.subscribers[2].events[1].to: expected the name of a phase in network, got "nowhere"`,
-      `${FILE}:14 webrtc.subscribers[2].events[1].addressChange: live runs do not restart ICE on an address change yet: set addressChange: false`,
+      `${FILE}:14 webrtc.subscribers[2].events[1].addressChange: a live address change needs algorithms.iceRestart (seed-resilient, immediate, backoff, none; none measures the browser alone), or set addressChange: false`,
       `${FILE}:6 webrtc.publishers: expected at least one publisher, got none`,
       `${FILE}:11 webrtc.subscribers[2].id: expected a unique peer id, got "s1" again (also webrtc.subscribers[0])`,
     ]);
@@ -171,8 +171,11 @@ network:
 events:
   - { type: handover, at: 30s, to: lte }
 `;
-    expect(errors(handover)).toEqual([`${FILE}:7 events[0].addressChange: live runs do not restart ICE on an address change yet: set addressChange: false`]);
+    expect(errors(handover)).toEqual([`${FILE}:7 events[0].addressChange: a live address change needs algorithms.iceRestart (seed-resilient, immediate, backoff, none; none measures the browser alone), or set addressChange: false`]);
     expect(parse(handover.replace('to: lte }', 'to: lte, addressChange: false }')).events.length).toBe(1);
+    // With a policy the address change runs live (the pages restart ICE); a wrong policy name is caught.
+    expect(parse(`${handover}algorithms:\n  iceRestart: [seed-resilient, none]\n`).algorithms.iceRestart).toEqual(['seed-resilient', 'none']);
+    expect(errors(`${handover}algorithms:\n  iceRestart: seed-resilent\n`)[0]).toContain('algorithms.iceRestart: expected one of seed-resilient, immediate, backoff, none or a file (./my-policy.ts), got "seed-resilent" (did you mean "seed-resilient"?)');
   });
 
   it('the shipped live scenario parses', () => {
