@@ -9,6 +9,7 @@ import { release } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { ffmpegHasFilter, ffmpegVersion, resolveFfmpeg, type FfmpegLookup } from '../media/ffmpeg-path.ts';
+import { libvmafWorks } from '../media/vmaf.ts';
 import { findOnPath, isExecutableFile } from '../media/find-executable.ts';
 import { makeRunCommand, type RunCommand } from './run-command.ts';
 
@@ -204,18 +205,22 @@ async function probeFfmpeg(opts: ProbeOptions, env: NodeJS.ProcessEnv): Promise<
       { name: 'libvmaf', ok: false, detail: 'not checked: needs ffmpeg', fix: 'an ffmpeg built with --enable-libvmaf (set FFMPEG_PATH to it)' },
     ];
   }
-  const [version, vmaf] = await Promise.all([ffmpegVersion(found.path), ffmpegHasFilter(found.path, 'libvmaf')]);
+  const [version, hasVmaf] = await Promise.all([ffmpegVersion(found.path), ffmpegHasFilter(found.path, 'libvmaf')]);
+  // Having the filter is not enough: score two frames with the model netqoe would use (issue 7).
+  const works = version && hasVmaf ? await libvmafWorks(found.path, env) : null;
   return [
     version
       ? { name: 'ffmpeg', ok: true, detail: `${version} (${found.path}, from ${found.source})` }
       : { name: 'ffmpeg', ok: false, detail: `${found.path} (from ${found.source}) does not run`, fix: 'reinstall it or set FFMPEG_PATH to a working ffmpeg' },
-    vmaf
-      ? { name: 'libvmaf', ok: true, detail: 'ffmpeg has the libvmaf filter' }
+    works?.ok
+      ? { name: 'libvmaf', ok: true, detail: works.detail }
       : {
           name: 'libvmaf',
           ok: false,
-          detail: version ? `${found.path} has no libvmaf filter (ffmpeg -filters)` : 'not checked: ffmpeg does not run',
-          fix: 'VMAF needs an ffmpeg built with --enable-libvmaf: set FFMPEG_PATH to one (PSNR/SSIM work without it)',
+          detail: works ? `libvmaf does not work: ${works.detail}` : version ? `${found.path} has no libvmaf filter (ffmpeg -filters)` : 'not checked: ffmpeg does not run',
+          fix: works
+            ? 'check NETQOE_VMAF_MODEL (a .pkl for libvmaf 1.x, .json for 2.x) or point FFMPEG_PATH at another ffmpeg (PSNR/SSIM work without VMAF)'
+            : 'VMAF needs an ffmpeg built with --enable-libvmaf: set FFMPEG_PATH to one (PSNR/SSIM work without it)',
         },
   ];
 }

@@ -1,6 +1,6 @@
 // The scoring pipeline on real ffmpeg encodes, no browser: the marker survives the low simulcast layer's codec
 // and rate, and the pipeline's VMAF (decode marker -> align -> rebuild -> score) equals ffmpeg's direct score.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -75,4 +75,17 @@ describe.skipIf(!ffmpeg)('scoring pipeline on real encodes', () => {
     // Identical pixels against the reference they show: PSNR at the ceiling.
     expect(frozen.every((s) => s.psnrDb === 100)).toBe(true);
   }, 120_000);
+
+  test('an ffmpeg without libvmaf still gives PSNR/SSIM, and says why VMAF is missing', async () => {
+    // A wrapper that hides the libvmaf filter from `-h filter=libvmaf`, as a build without it answers.
+    const fake = join(dir, 'ffmpeg-no-vmaf');
+    writeFileSync(fake, `#!/bin/sh\nfor a in "$@"; do [ "$a" = filter=libvmaf ] && { echo "Unknown filter 'libvmaf'." >&2; exit 1; }; done\nexec '${ffmpeg}' "$@"\n`);
+    chmodSync(fake, 0o755);
+    const clip = await ensureReferenceClip({ height: 360, durationS: 4 });
+    const r = await scorePair({ ffmpegPath: fake, distorted: ['-t', '0.334', '-i', clip.path], reference: ['-t', '0.334', '-i', clip.path] });
+    expect(r.vmaf).toBeNull();
+    expect(r.vmafMissing).toMatch(/without libvmaf/);
+    expect(r.psnrDb).toHaveLength(10);
+    expect(r.ssim.every((v) => v === 1)).toBe(true);
+  }, 60_000);
 });
