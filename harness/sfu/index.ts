@@ -16,4 +16,11 @@ export {
   type SentPacket,
 } from './downlink-estimator.ts';
 export { twccPacketResults, type TwccFeedbackParts, type TwccPacketResult } from './rtp/twcc.ts';
+export {
+  bweDownlinkRoomOptions,
+  createDownlinkEstimatorFromBwe,
+  loadDownlinkEstimatorFactory,
+  type BweAdapterOptions,
+  type BweDownlinkEstimator,
+} from './bwe-adapter.ts';
 export { LayerForwarder, type ForwardCodec, type InboundPacket, type OutboundPacket } from './layer-forwarder.ts';
