@@ -164,5 +164,10 @@ describe('registry and loader', () => {
     expect(ok.factory.create().onInput(ice(0, 'failed')).action).toBe('restart-ice');
     await expect(loadIceRestart('test/fixtures/ice-policy-bad.ts')).rejects.toThrow(/ice-policy-bad\.ts: the default export is missing an `onInput\(input\)` function/);
     await expect(loadIceRestart('./nope/policy.ts')).rejects.toThrow(/policy file not found/);
+    const ex = await loadIceRestart('examples/my-ice-restart.ts');
+    const p = ex.factory.create();
+    expect(p.onInput(net(0)).action).toBe('restart-ice');
+    expect(p.onInput(tick(3000)).action).toBe('none');
+    expect(p.onInput(tick(4200)).action).toBe('full-reconnect');
   });
 });
