@@ -2,7 +2,9 @@
 // UDP clients, and a TCP server that answers "GET <bytes>\n" with that many deterministic bytes.
 import { createHash } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
+import { writeFileSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { simpleScenario } from './link-scenario.ts';
 import type { DirectionSpec, Scenario, ScenarioEvent } from '../../harness/scenario/types.ts';
 
@@ -70,6 +72,23 @@ export async function pinger(): Promise<Pinger> {
     if (t !== undefined && !p.rtts.has(seq)) p.rtts.set(seq, performance.now() - t);
   });
   return p;
+}
+
+/** A port that was free on 127.0.0.1 a moment ago (for a child process to listen on). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+/** A one-phase scenario file for `netqoe link` (10 Mbit/s down, 2 up, 30 ms RTT) in dir. */
+export function linkScenarioFile(dir: string, name: string, durationS: number): string {
+  const file = join(dir, 'link.yaml');
+  writeFileSync(file, [`name: ${name}`, `duration: ${durationS}s`, 'network:', '  - name: main', '    at: 0s', '    down: 10Mbps', '    up: 2Mbps', '    rtt: 30ms', ''].join('\n'));
+  return file;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

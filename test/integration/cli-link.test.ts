@@ -1,14 +1,13 @@
 // `netqoe link` as a user runs it: the real bin/netqoe.js in a child process, UDP through it, Ctrl-C (SIGINT),
 // exit code, the printed counters and link-timeline.json; `--backend netem` where netem is absent.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LinkTimelineFile } from '../../harness/cli/commands/link.ts';
 import { EXIT_BAD_INPUT, EXIT_OK } from '../../harness/cli/exit-codes.ts';
 import { probeCapabilities } from '../../harness/netem/probe.ts';
-import { pinger, sleep, udpEcho } from '../helpers/relay-sockets.ts';
+import { freePort, linkScenarioFile, pinger, sleep, udpEcho } from '../helpers/relay-sockets.ts';
 import { projectRoot, runCli, tempDir } from '../helpers/run-cli.ts';
 
 const netemHere = (await probeCapabilities()).find((r) => r.name === 'netem')?.ok === true;
@@ -17,20 +16,7 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-function scenarioFile(dir: string): string {
-  const file = join(dir, 'link.yaml');
-  writeFileSync(file, ['name: cli-link', 'duration: 60s', 'network:', '  - name: main', '    at: 0s', '    down: 10Mbps', '    up: 2Mbps', '    rtt: 30ms', ''].join('\n'));
-  return file;
-}
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 describe('netqoe link (CLI)', () => {
   it('relays UDP, prints counters, and on SIGINT prints the totals, writes link-timeline.json and exits 0', async () => {
@@ -38,7 +24,7 @@ describe('netqoe link (CLI)', () => {
     const echo = await udpEcho();
     cleanup.push(echo.close);
     const listen = await freePort();
-    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'netqoe.js'), 'link', scenarioFile(dir), '--listen', String(listen), '--forward', `127.0.0.1:${echo.port}`, '--out', dir, '--seed', '7'], {
+    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'netqoe.js'), 'link', linkScenarioFile(dir, 'cli-link', 60), '--listen', String(listen), '--forward', `127.0.0.1:${echo.port}`, '--out', dir, '--seed', '7'], {
       cwd: projectRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -88,7 +74,7 @@ describe('netqoe link (CLI)', () => {
   // With netem present the refusal is about the loopback port instead (covered in relay-link-cli.test.ts).
   it.skipIf(netemHere)('--backend netem exits 2 with the reason where the probe finds no netem', async () => {
     const dir = tempDir();
-    const r = runCli(['link', scenarioFile(dir), '--backend', 'netem', '--listen', String(await freePort()), '--forward', '127.0.0.1:9']);
+    const r = runCli(['link', linkScenarioFile(dir, 'cli-link', 60), '--backend', 'netem', '--listen', String(await freePort()), '--forward', '127.0.0.1:9']);
     expect(r.code).toBe(EXIT_BAD_INPUT);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^netqoe link: link backend netem is not usable here: netem: .*netqoe doctor/);
@@ -96,7 +82,7 @@ describe('netqoe link (CLI)', () => {
 
   it('refuses a missing --forward and an unknown backend with exit 2', () => {
     const dir = tempDir();
-    const file = scenarioFile(dir);
+    const file = linkScenarioFile(dir, 'cli-link', 60);
     const missing = runCli(['link', file, '--listen', '40000']);
     expect(missing.code).toBe(EXIT_BAD_INPUT);
     expect(missing.stderr).toMatch(/--forward/);

@@ -1,12 +1,12 @@
 // `netqoe link` (linkCommand): a shaped link alone between a loopback port and a target, live counters,
 // the timeline file on exit, and bad input refused with exit code 2.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LINK_TIMELINE_FILE, linkCommand, type LinkCommandOptions, type LinkTimelineFile } from '../../harness/cli/commands/link.ts';
 import type { ProbeResult } from '../../harness/netem/probe.ts';
-import { pinger, sleep, udpEcho } from '../helpers/relay-sockets.ts';
+import { freePort, linkScenarioFile, pinger, sleep, udpEcho } from '../helpers/relay-sockets.ts';
 import { tempDir } from '../helpers/run-cli.ts';
 
 const cleanup: (() => unknown)[] = [];
@@ -14,23 +14,7 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-function scenarioFile(dir: string, durationS: number): string {
-  const file = join(dir, 'link.yaml');
-  writeFileSync(
-    file,
-    [`name: link-cli`, `duration: ${durationS}s`, 'network:', '  - name: main', '    at: 0s', '    down: 10Mbps', '    up: 2Mbps', '    rtt: 30ms', ''].join('\n'),
-  );
-  return file;
-}
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function capture(): { out: string[]; err: string[]; opts: Pick<LinkCommandOptions, 'write' | 'writeErr' | 'isTty'> } {
   const out: string[] = [];
@@ -45,7 +29,7 @@ describe('netqoe link', () => {
     cleanup.push(echo.close);
     const listen = await freePort();
     const io = capture();
-    const running = linkCommand(scenarioFile(dir, 2.3), { ...io.opts, listen: String(listen), forward: `127.0.0.1:${echo.port}`, out: dir });
+    const running = linkCommand(linkScenarioFile(dir, 'link-cli', 2.3), { ...io.opts, listen: String(listen), forward: `127.0.0.1:${echo.port}`, out: dir });
     await sleep(300);
     const p = await pinger();
     cleanup.push(p.close);
@@ -76,7 +60,7 @@ describe('netqoe link', () => {
     const io = capture();
     const ac = new AbortController();
     const started = performance.now();
-    const running = linkCommand(scenarioFile(dir, 60), { ...io.opts, listen: await freePort(), forward: '127.0.0.1:9', tcp: true, out: dir, signal: ac.signal });
+    const running = linkCommand(linkScenarioFile(dir, 'link-cli', 60), { ...io.opts, listen: await freePort(), forward: '127.0.0.1:9', tcp: true, out: dir, signal: ac.signal });
     await sleep(400);
     ac.abort();
     expect(await running).toBe(0);
@@ -87,7 +71,7 @@ describe('netqoe link', () => {
 
   it('refuses bad input with exit code 2 and a reason', async () => {
     const dir = tempDir();
-    const file = scenarioFile(dir, 5);
+    const file = linkScenarioFile(dir, 'link-cli', 5);
     const cases: [Partial<LinkCommandOptions>, RegExp][] = [
       [{ forward: '10.0.0.1:80' }, /refusing 10\.0\.0\.1/],
       [{ forward: '127.0.0.1' }, /HOST:PORT/],
@@ -105,7 +89,7 @@ describe('netqoe link', () => {
 
   it('--backend netem says why it cannot run, from the probe', async () => {
     const dir = tempDir();
-    const file = scenarioFile(dir, 5);
+    const file = linkScenarioFile(dir, 'link-cli', 5);
     const probe = (netemOk: boolean) => async (): Promise<ProbeResult[]> =>
       ['netns', 'netem', 'tbf', 'ifb'].map((name) => ({ name, ok: name !== 'netem' || netemOk, detail: name === 'netem' && !netemOk ? 'sch_netem not available in this kernel' : 'ok' }));
     const missing = capture();
@@ -123,7 +107,7 @@ describe('netqoe link', () => {
     cleanup.push(() => busy.close());
     const port = (busy.address() as { port: number }).port;
     const io = capture();
-    expect(await linkCommand(scenarioFile(dir, 5), { ...io.opts, listen: String(port), forward: '127.0.0.1:9', tcp: true })).toBe(2);
+    expect(await linkCommand(linkScenarioFile(dir, 'link-cli', 5), { ...io.opts, listen: String(port), forward: '127.0.0.1:9', tcp: true })).toBe(2);
     expect(io.err.join('')).toContain(`port ${port} on 127.0.0.1 is already in use`);
   });
 });
