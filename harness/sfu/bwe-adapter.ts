@@ -60,7 +60,7 @@ export interface BweAdapterOptions {
   paddingBackoffMaxMs?: number;
   /** Honour the estimator's probe requests. Default true. */
   probeClusters?: boolean;
-  /** Minimum probe window (see probe-schedule.ts). Default 100 ms. */
+  /** Minimum probe window (see probe-schedule.ts). Default 250 ms: receive timestamps of a loaded receiver come in batches (tens of ms), which a short cluster takes for a faster link. */
   minProbeWindowMs?: number;
   /** The transport estimator under a 'maxBitrate' estimator. Default gcc. */
   transport?: BweFactory;
@@ -183,7 +183,7 @@ class BweDownlinkAdapter implements BweDownlinkEstimator {
     this.backoffMs = this.backoffStartMs;
     this.onError = opts.onError;
     this.onDecide = opts.onDecide;
-    this.schedule = new ProbeSchedule({ minWindowMs: opts.minProbeWindowMs });
+    this.schedule = new ProbeSchedule({ minWindowMs: opts.minProbeWindowMs ?? 250 });
     this.decision = { targetBps: opts.startBps ?? 300_000, reason: 'no feedback yet: start rate' };
     this.targetBps = this.decision.targetBps;
     this.reason = this.decision.reason;
