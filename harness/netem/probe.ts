@@ -12,6 +12,7 @@ import { ffmpegHasFilter, ffmpegVersion, resolveFfmpeg, type FfmpegLookup } from
 import { libvmafWorks } from '../media/vmaf.ts';
 import { findOnPath, isExecutableFile } from '../media/find-executable.ts';
 import { makeRunCommand, type RunCommand } from './run-command.ts';
+import { probeThreadPriority } from '../relay/thread-priority.ts';
 
 export interface ProbeResult {
   name: string;
@@ -82,7 +83,12 @@ async function probeRelay(): Promise<ProbeResult> {
       srv.once('error', reject);
       srv.listen(0, '127.0.0.1', () => srv.close(() => resolve()));
     });
-    return { name: 'relay', ok: true, detail: 'userspace UDP/TCP relay on 127.0.0.1: no root, no kernel features' };
+    const priority = await probeThreadPriority('realtime').catch((err: Error) => ({ applied: 'normal', detail: err.message }));
+    const timing =
+      priority.applied === 'realtime'
+        ? `its thread gets ${priority.detail}`
+        : `its thread gets ${priority.applied} priority (${priority.detail}): live timing follows this machine's load`;
+    return { name: 'relay', ok: true, detail: `userspace UDP/TCP relay on 127.0.0.1: no root, no kernel features; ${timing}` };
   } catch (err) {
     return {
       name: 'relay',

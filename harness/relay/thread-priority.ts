@@ -76,3 +76,23 @@ export function raiseThreadPriority(requested: ThreadPriority, deps: PriorityDep
     return { requested, applied: 'normal', detail: `${why}nice ${RELAY_HIGH_NICE} refused (${code}): normal priority, timing follows the machine's load` };
   }
 }
+
+/**
+ * What a relay thread would get here, asked in a throwaway worker thread (the caller's own priority is left
+ * alone): for `netqoe doctor`.
+ */
+export async function probeThreadPriority(requested: ThreadPriority = 'realtime'): Promise<ThreadPriorityResult> {
+  const { Worker } = await import('node:worker_threads');
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    import(workerData.module).then((m) => parentPort.postMessage(m.raiseThreadPriority(workerData.requested)));`;
+  const w = new Worker(code, { eval: true, workerData: { module: import.meta.url, requested } });
+  try {
+    return await new Promise<ThreadPriorityResult>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+  } finally {
+    await w.terminate();
+  }
+}

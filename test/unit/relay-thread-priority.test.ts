@@ -1,6 +1,7 @@
 // The relay thread's priority: SCHED_FIFO, else nice -10, else normal; what it got is reported, never thrown.
 import { describe, expect, it } from 'vitest';
-import { linuxThreadId, raiseThreadPriority, RELAY_FIFO_PRIORITY, RELAY_HIGH_NICE, type PriorityDeps } from '../../harness/relay/thread-priority.ts';
+import { getPriority } from 'node:os';
+import { linuxThreadId, probeThreadPriority, raiseThreadPriority, RELAY_FIFO_PRIORITY, RELAY_HIGH_NICE, type PriorityDeps } from '../../harness/relay/thread-priority.ts';
 
 function deps(over: Partial<PriorityDeps> = {}): PriorityDeps & { calls: string[] } {
   const calls: string[] = [];
@@ -55,5 +56,15 @@ describe('raiseThreadPriority', () => {
 
   it.runIf(process.platform === 'linux')('reads the calling thread id from /proc (the main thread has the process id)', () => {
     expect(linuxThreadId()).toBe(process.pid);
+  });
+
+  it('probeThreadPriority asks in a throwaway worker and leaves the caller alone', async () => {
+    const before = getPriority();
+    const r = await probeThreadPriority('realtime');
+    expect(r.requested).toBe('realtime');
+    expect(['realtime', 'high', 'normal']).toContain(r.applied);
+    expect(r.detail.length).toBeGreaterThan(0);
+    expect(getPriority()).toBe(before);
+    expect(await probeThreadPriority('normal')).toMatchObject({ applied: 'normal' });
   });
 });
