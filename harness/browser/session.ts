@@ -20,7 +20,7 @@ export interface BrowserPeerSpec {
   /** Default 1280x720 at 30 fps. */
   capture?: { width: number; height: number; frameRate: number };
   /** Record displayed frames to the session's frameSinkUrl (subscriber: each received video, pixels if asked; publisher: its camera preview, numbers and capture times). */
-  frameCapture?: { pixels?: boolean };
+  frameCapture?: { pixels?: boolean; pixelsEveryNth?: number };
   /** The ICE-restart policy the page runs: its module file (loadIceRestart(...).file) and seed. */
   iceRestart?: { file: string; seed?: number };
 }
@@ -248,7 +248,7 @@ export async function withBrowserSession<T>(opts: BrowserSessionOptions, fn: (s:
 function frameCaptureConfig(peer: BrowserPeerSpec, sinkUrl: string | undefined): PeerPageConfig['frameCapture'] {
   if (!peer.frameCapture) return undefined;
   if (!sinkUrl) throw new Error(`peer ${peer.id} asks for frameCapture but the session has no frameSinkUrl`);
-  return { sinkUrl, pixels: peer.frameCapture.pixels ?? false };
+  return { sinkUrl, pixels: peer.frameCapture.pixels ?? false, pixelsEveryNth: peer.frameCapture.pixelsEveryNth };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,15 +1,14 @@
 // Receives the frames pages record (harness/browser/pages/frame-capture.ts) over a WebSocket on 127.0.0.1: per
 // peer and video, display/capture times on the run's clock, decoded frame numbers, and pixels (kept as I420 in a
 // spill file, not in memory: a minute of 720p is gigabytes).
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WebSocketServer } from 'ws';
-import type { CapturedFrameHeader, FrameCaptureStats } from '../browser/pages/frame-capture.ts';
+import { Worker } from 'node:worker_threads';
+import type { FrameCaptureStats } from '../browser/pages/frame-capture.ts';
 import type { DisplayedFrame } from './frame-timeline.ts';
 import type { I420Frame } from './i420.ts';
-import { i420Size, toI420 } from './i420.ts';
+import { i420Size } from './i420.ts';
 
 export interface CapturedFrame extends DisplayedFrame {
   peerId: string;
@@ -26,10 +25,13 @@ export interface CapturedFrame extends DisplayedFrame {
 export interface FrameSink {
   /** ws://127.0.0.1:PORT/ for BrowserSessionOptions.frameSinkUrl. */
   url: string;
+  /** Frames received as of the last sync with the worker (every 200 ms, and on sync()). */
   readonly frames: CapturedFrame[];
+  /** Fetches what the worker received since the last sync. */
+  sync(): Promise<void>;
   /** Frames of one peer's video, by display time. label: a mid, 'local', or undefined for all of the peer's. */
   framesOf(peerId: string, label?: string): CapturedFrame[];
-  /** The capture's own counters (sent when the page stops capturing). */
+  /** The capture's own counters (sent when the page stops capturing), undefined before. */
   statsOf(peerId: string, label: string): FrameCaptureStats | undefined;
   /** Waits (up to timeoutMs) for a page's final counters: they arrive on the socket after its stop() returns. */
   waitForStats(peerId: string, label: string, timeoutMs?: number): Promise<FrameCaptureStats>;
@@ -38,68 +40,69 @@ export interface FrameSink {
   close(): Promise<void>;
 }
 
+/** Starts the sink; its socket and spill writes run in a worker thread (frame-sink-worker.ts). */
 export async function startFrameSink(opts: { originEpochMs: number; spillDir?: string }): Promise<FrameSink> {
   const dir = mkdtempSync(join(opts.spillDir ?? tmpdir(), 'netqoe-frames-'));
   const spillPath = join(dir, 'frames.i420');
-  const fd = openSync(spillPath, 'w+');
-  let spillBytes = 0;
+  const worker = new Worker(new URL('./frame-sink-worker.ts', import.meta.url), { workerData: { originEpochMs: opts.originEpochMs, spillPath } });
   const frames: CapturedFrame[] = [];
   const stats = new Map<string, FrameCaptureStats>();
   const errors: string[] = [];
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 * 1024 });
-  await new Promise<void>((resolve, reject) => {
-    wss.once('listening', resolve);
-    wss.once('error', reject);
-  });
-  wss.on('connection', (ws) => {
-    ws.on('message', (data, isBinary) => {
-      try {
-        if (!isBinary) {
-          const m = JSON.parse(String(data)) as { type: string; peerId: string; label: string } & FrameCaptureStats;
-          if (m.type === 'stats') stats.set(`${m.peerId}\u0000${m.label}`, { captured: m.captured, missed: m.missed, errors: m.errors });
-          return;
-        }
-        const buf = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
-        const jsonLen = buf.readUInt32BE(0);
-        const h = JSON.parse(buf.subarray(4, 4 + jsonLen).toString('utf8')) as CapturedFrameHeader;
-        let pixelsAt: number | null = null;
-        if (h.layout && h.format && buf.length > 4 + jsonLen) {
-          const payload = new Uint8Array(buf.buffer, buf.byteOffset + 4 + jsonLen, buf.length - 4 - jsonLen);
-          const i420 = toI420(h.format, h.width, h.height, payload, h.layout);
-          writeSync(fd, i420.data, 0, i420.data.length, spillBytes);
-          pixelsAt = spillBytes;
-          spillBytes += i420.data.length;
-        }
-        frames.push({
-          peerId: h.peerId,
-          label: h.label,
-          displayMs: h.displayEpochMs - opts.originEpochMs,
-          captureMs: h.captureEpochMs === null ? null : h.captureEpochMs - opts.originEpochMs,
-          receiveMs: h.receiveEpochMs === null ? null : h.receiveEpochMs - opts.originEpochMs,
-          presentedFrames: h.presentedFrames,
-          number: h.number,
-          width: h.width,
-          height: h.height,
-          pixelsAt,
-        });
-      } catch (err) {
-        if (errors.length < 10) errors.push(`frame sink: ${err instanceof Error ? err.message : String(err)}`);
-      }
+  let waiting: (() => void) | null = null;
+  let closedResolve: (() => void) | null = null;
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (m: { type: string; port?: number; frames?: CapturedFrame[]; stats?: { peerId: string; label: string; stats: FrameCaptureStats }[]; errors?: string[] }) => {
+      if (m.type === 'listening') resolve(m.port!);
+      else if (m.type === 'snapshot') {
+        frames.push(...m.frames!);
+        for (const s of m.stats!) stats.set(`${s.peerId}\u0000${s.label}`, s.stats);
+        errors.push(...m.errors!);
+        waiting?.();
+      } else if (m.type === 'closed') closedResolve?.();
     });
   });
-  const { port } = wss.address() as AddressInfo;
-  return {
+  let closed = false;
+  // One snapshot at a time: the worker hands over what arrived since the last one.
+  let chain: Promise<void> = Promise.resolve();
+  const sync = (): Promise<void> => {
+    if (closed) return Promise.resolve();
+    chain = chain.then(
+      () =>
+        new Promise<void>((resolve) => {
+          // A worker that died answers nothing: give up after 2 s with what arrived before.
+          const timer = setTimeout(() => {
+            waiting = null;
+            resolve();
+          }, 2000);
+          waiting = () => {
+            clearTimeout(timer);
+            waiting = null;
+            resolve();
+          };
+          worker.postMessage({ type: 'snapshot' });
+        }),
+    );
+    return chain;
+  };
+  let fd: number | null = null;
+  const poll = setInterval(() => void sync(), 200);
+  poll.unref();
+  const sink: FrameSink = {
     url: `ws://127.0.0.1:${port}/`,
     frames,
-    errors,
+    sync,
     framesOf(peerId, label) {
       return frames.filter((f) => f.peerId === peerId && (label === undefined || f.label === label)).sort((a, b) => a.displayMs - b.displayMs);
     },
-    statsOf: (peerId, label) => stats.get(`${peerId}\u0000${label}`),
+    statsOf(peerId, label) {
+      return stats.get(`${peerId}\u0000${label}`);
+    },
     async waitForStats(peerId, label, timeoutMs = 3000) {
       const deadline = performance.now() + timeoutMs;
       for (;;) {
-        const s = stats.get(`${peerId}\u0000${label}`);
+        await sync();
+        const s = sink.statsOf(peerId, label);
         if (s) return s;
         if (performance.now() > deadline) throw new Error(`no capture counters from ${peerId}/${label} within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 20));
@@ -107,15 +110,24 @@ export async function startFrameSink(opts: { originEpochMs: number; spillDir?: s
     },
     pixels(f) {
       if (f.pixelsAt === null) throw new Error(`frame ${f.number} of ${f.peerId}/${f.label} was captured without pixels`);
+      fd ??= openSync(spillPath, 'r');
       const data = new Uint8Array(i420Size(f.width, f.height));
       readSync(fd, data, 0, data.length, f.pixelsAt);
       return { width: f.width, height: f.height, data };
     },
+    errors,
     async close() {
-      for (const c of wss.clients) c.terminate();
-      await new Promise<void>((r) => wss.close(() => r()));
-      closeSync(fd);
+      if (closed) return;
+      clearInterval(poll);
+      await sync();
+      closed = true;
+      const done = new Promise<void>((r) => (closedResolve = r));
+      worker.postMessage({ type: 'close' });
+      await Promise.race([done, new Promise((r) => setTimeout(r, 2000))]);
+      await worker.terminate();
+      if (fd !== null) closeSync(fd);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return sink;
 }

@@ -45,6 +45,8 @@ export interface ScoreViewOptions {
   modelPath?: string;
   ffmpegPath?: string;
   originMs?: number;
+  /** Score at this size instead of the reference's: both sides are scaled (bilinear) to it. For speed at 720p. */
+  scoreSize?: { width: number; height: number };
   env?: NodeJS.ProcessEnv;
 }
 
@@ -70,7 +72,10 @@ export async function scoreView(opts: ScoreViewOptions): Promise<ViewScores> {
   }
   const everyNth = Math.max(1, Math.floor(opts.everyNth ?? 1));
   const reader = new Y4mReader(opts.referencePath);
-  const { width, height, fps } = reader.info;
+  const { fps } = reader.info;
+  const width = opts.scoreSize?.width ?? reader.info.width;
+  const height = opts.scoreSize?.height ?? reader.info.height;
+  const refSized = (data: Uint8Array) => scaleI420({ width: reader.info.width, height: reader.info.height, data }, width, height).data;
   const dir = mkdtempSync(join(tmpdir(), 'netqoe-view-'));
   try {
     const t0 = performance.now();
@@ -91,7 +96,7 @@ export async function scoreView(opts: ScoreViewOptions): Promise<ViewScores> {
           cachedIndex = slot.frame;
         }
         writeSync(distFd, cached!.data);
-        writeSync(refFd, reader.read(slot.referenceNumber, refBuf));
+        writeSync(refFd, refSized(reader.read(slot.referenceNumber, refBuf)));
         scoredSlots.push(i);
       }
     } finally {

@@ -5,6 +5,11 @@
 // `expect:`, and always tears everything down (no Chromium or relay left, also on error or deadline).
 
 import type { Logger } from 'pino';
+import { ensureReferenceClip } from '../../fixtures/reference-clips.ts';
+import type { ReferenceClip } from '../../fixtures/reference-clips.ts';
+import { startFrameSink } from '../media/frame-sink.ts';
+import type { FrameSink } from '../media/frame-sink.ts';
+import { scoreLiveCapture } from '../media/score-live.ts';
 import { loadIceRestart } from '../../algorithms/ice-restart/load-user.ts';
 import type { LoadedIceRestart } from '../../algorithms/ice-restart/load-user.ts';
 import { handoverOutcome, recoveryMetrics } from '../recovery/recovery-metrics.ts';
@@ -46,6 +51,26 @@ export interface LiveRunOptions {
   onTick?: (tMs: number, durationMs: number) => void;
   /** Told of every Chromium started (tests check it is gone afterwards). */
   onBrowser?: (b: { userDataDir: string; pid: number | undefined }) => void;
+  /** Score what each subscriber saw (docs/scoring.md): 'frame-score', 'freeze' and 'latency' timeline events. */
+  score?: LiveScoreConfig;
+}
+
+export interface LiveScoreConfig {
+  /** Length of the numbered 720p reference clip the publishers' camera plays (looped). Default 10 s. */
+  clipS?: number;
+  /** Size VMAF/PSNR/SSIM are computed at (reference and received both scaled to it). Default 640x360: 720p VMAF runs at ~15 frames/s on 2 cores. */
+  scoreSize?: { width: number; height: number };
+  /** Score every nth slot; VMAF on every nth scored slot (libvmaf n_subsample). Default 1 and 1. */
+  everyNth?: number;
+  vmafSubsample?: number;
+  /** VMAF model file (default NETQOE_VMAF_MODEL, else the shipped v0.6.1). */
+  modelPath?: string;
+  /**
+   * The subscriber pages copy the pixels of every nth presented frame only (default 1: all). Copying every 720p
+   * frame on 2 cores slows the call itself (glass-to-glass grew from ~200 to ~900 ms in 8 s); frames without
+   * pixels are in the timeline (freezes, latency) but not scored.
+   */
+  pixelsEveryNth?: number;
 }
 
 /**
@@ -110,7 +135,11 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
   const timeline: TimelineEvent[] = [];
   let out: RunResult;
   let collect: (() => void) | null = null;
+  let clip: ReferenceClip | null = null;
+  let sink: FrameSink | null = null;
   try {
+    // A scored run: the publishers' camera plays a numbered reference clip (made before the links start).
+    if (opts.score) clip = await ensureReferenceClip({ height: 720, durationS: opts.score.clipS ?? 10 });
     const estimator = bwe === null ? {} : downlinkEstimatorFor(bwe, opts.baseDir ?? dirnameOf(scenario.file), call.layers[call.layers.length - 1].maxBitrateBps);
     // The ICE-restart policy the pages run (harness/recovery, algorithms/ice-restart); loaded before any browser starts.
     const iceRestart: LoadedIceRestart | null = policy === null ? null : await loadIceRestart(policy, opts.baseDir ?? dirnameOf(scenario.file));
@@ -129,6 +158,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     // Scenario time 0: the links start. Every clock (SFU, relays, browsers) is mapped onto it.
     const originNs = process.hrtime.bigint();
     const originPerfMs = performance.now();
+    if (clip) sink = await startFrameSink({ originEpochMs: performance.timeOrigin + originPerfMs });
     const started = await Promise.allSettled(peers.map((p) => startRelay({ scenario: peerScenario(scenario, p), seed })));
     started.forEach((r, i) => {
       if (r.status === 'fulfilled') relays.set(peers[i].id, r.value);
@@ -198,7 +228,9 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
       session = await startBrowserSession({
         signalingUrl: sfu.url,
         originEpochMs: performance.timeOrigin + originPerfMs,
-        peers: peers.map((p) => ({ id: p.id, role: p.role, room: 'call', token: 'live', ...(p.codec ? { codec: p.codec } : {}), ...(iceRestart ? { iceRestart: { file: iceRestart.file, seed } } : {}) })),
+        peers: peers.map((p) => ({ id: p.id, role: p.role, room: 'call', token: 'live', ...(p.codec ? { codec: p.codec } : {}), ...(iceRestart ? { iceRestart: { file: iceRestart.file, seed } } : {}), ...(sink ? { frameCapture: { pixels: p.role === 'subscriber', pixelsEveryNth: opts.score?.pixelsEveryNth } } : {}) })),
+        fakeVideoFile: clip?.path,
+        frameSinkUrl: sink?.url,
         onRecoveryEvent: (e) =>
           timeline.push({ kind: 'connection', tMs: e.tMs, peerId: e.peerId, source: 'page', event: e.kind, ...(e.state !== undefined ? { state: e.state } : {}), detail: e.detail, ...(e.startMs !== undefined ? { startMs: e.startMs } : {}) }),
         executablePath: opts.executablePath,
@@ -216,6 +248,24 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     clearTimeout(deadlineTimer);
 
     collect?.();
+    if (sink && clip && (session as BrowserSession | null)) {
+      // The pages stop first: their captures flush the last frames and counters to the sink.
+      for (const p of [...call.subscribers, ...call.publishers]) await (session as unknown as BrowserSession).stopPeer(p.id).catch(() => undefined);
+      const score = opts.score!;
+      const scored = await scoreLiveCapture(sink, call.subscribers.map((p) => p.id), call.publishers.map((p) => p.id), {
+        referencePath: clip.path,
+        clipFrames: clip.frames,
+        fps: clip.fps,
+        scoreSize: score.scoreSize ?? { width: 640, height: 360 },
+        everyNth: score.everyNth,
+        vmafSubsample: score.vmafSubsample,
+        modelPath: score.modelPath,
+        endMs: scenario.durationMs,
+      });
+      timeline.push(...scored.events);
+      timeline.sort((a, b) => a.tMs - b.tMs);
+      for (const s of scored.subscribers) log?.info({ ...s }, 'scored what the subscriber saw');
+    }
 
     const { metrics, detail } = liveMetrics({
       layers: call.layers,
@@ -258,6 +308,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     await Promise.allSettled([(session as BrowserSession | null)?.close()]);
     await sfu.stop().catch(() => undefined);
     await Promise.allSettled([...relays.values()].map((r) => r.close()));
+    await (sink as FrameSink | null)?.close().catch(() => undefined);
   }
   // The wall time of the whole run, teardown included.
   out.wallMs = performance.now() - wallStart;

@@ -28,6 +28,7 @@ async function recorded<T>(live: ScoringLive, fn: () => Promise<T>): Promise<T> 
   try {
     await live.session.stopPeer('sub');
     await live.session.stopPeer('pub');
+    await live.sink.waitForStats('sub', '0');
     expect(live.sink.errors).toEqual([]);
     return await fn();
   } finally {

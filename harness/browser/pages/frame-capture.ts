@@ -11,6 +11,8 @@ export interface FrameCaptureOptions {
   label: string;
   /** Send each frame's pixels (else only times and numbers). */
   pixels: boolean;
+  /** With pixels: only every nth presented frame's (the copy of 720p frames is heavy on a small machine). Default 1. */
+  pixelsEveryNth?: number;
 }
 
 /** What the harness receives per frame: JSON header, then the pixels (if any). */
@@ -98,7 +100,8 @@ export function startFrameCapture(video: HTMLVideoElement, opts: FrameCaptureOpt
       receiveEpochMs: meta.receiveTime !== undefined ? origin + meta.receiveTime : null,
       presentedFrames: meta.presentedFrames,
     };
-    w.worker.postMessage({ type: 'frame', frame, pixels: opts.pixels, header }, [frame as unknown as Transferable]);
+    const pixels = opts.pixels && meta.presentedFrames % Math.max(1, opts.pixelsEveryNth ?? 1) === 0;
+    w.worker.postMessage({ type: 'frame', frame, pixels, header }, [frame as unknown as Transferable]);
   };
   video.requestVideoFrameCallback(onFrame as VideoFrameRequestCallback);
   return {

@@ -11,7 +11,7 @@ export interface PeerPageConfig {
   capture: { width: number; height: number; frameRate: number };
   statsIntervalMs: number;
   /** Record displayed frames (pages/frame-capture.ts) to the harness's frame sink; pixels: send each frame's planes. */
-  frameCapture?: { sinkUrl: string; pixels: boolean };
+  frameCapture?: { sinkUrl: string; pixels: boolean; pixelsEveryNth?: number };
   /** The ICE-restart policy the page runs (none: states are recorded, nothing acts). */
   recovery?: RecoveryPageConfig;
 }

@@ -1,0 +1,104 @@
+// A live run's recorded frames (frame sink) turned into timeline events and summary figures: per subscriber video,
+// the displayed-frame timeline, per-second VMAF/PSNR/SSIM ('frame-score'), freezes ('freeze'), and glass-to-glass
+// latency per second ('latency') against the publisher's camera records. docs/scoring.md.
+import type { TimelineEvent } from '../run/types.ts';
+import type { FrameSink } from './frame-sink.ts';
+import { buildTimeline, glassToGlass, latencyPerSecond, median } from './frame-timeline.ts';
+import { scoreView } from './score-video.ts';
+
+export interface LiveScoreOptions {
+  referencePath: string;
+  clipFrames: number;
+  fps: number;
+  /** Score at this size (both sides scaled); default the reference's. */
+  scoreSize?: { width: number; height: number };
+  everyNth?: number;
+  vmafSubsample?: number;
+  modelPath?: string;
+  ffmpegPath?: string;
+  /** Only frames displayed before this (the scenario's end), on the sink's clock. */
+  endMs?: number;
+}
+
+export interface SubscriberScore {
+  peerId: string;
+  label: string;
+  displayed: number;
+  undecodable: number;
+  skipped: number;
+  freezes: number;
+  freezeMs: number;
+  /** Frames the page presented that its capture missed. */
+  captureMissed: number | null;
+  vmafMean: number | null;
+  psnrMeanDb: number | null;
+  ssimMean: number | null;
+  glassToGlassMedianMs: number | null;
+  vmafMissing: string | null;
+}
+
+/** Scores every subscriber video in the sink; publishers' 'local' records give the capture times. */
+export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly string[], publisherIds: readonly string[], opts: LiveScoreOptions): Promise<{ events: TimelineEvent[]; subscribers: SubscriberScore[] }> {
+  const end = opts.endMs ?? Infinity;
+  await sink.sync();
+  const captures = publisherIds.flatMap((id) => sink.framesOf(id, 'local')).filter((f) => f.number !== null && f.captureMs !== null).map((f) => ({ captureMs: f.captureMs!, number: f.number! }));
+  const events: TimelineEvent[] = [];
+  const subscribers: SubscriberScore[] = [];
+  for (const peerId of subscriberIds) {
+    const labels = [...new Set(sink.framesOf(peerId).map((f) => f.label))].sort();
+    for (const label of labels) {
+      const frames = sink.framesOf(peerId, label).filter((f) => f.displayMs <= end);
+      if (frames.length === 0) continue;
+      const timeline = buildTimeline(frames, opts.clipFrames, opts.fps);
+      for (const f of timeline.freezes) events.push({ kind: 'freeze', tMs: Math.round(f.startMs), peerId, durationMs: Math.round(f.durationMs) });
+      const lat = glassToGlass(frames, captures, opts.clipFrames, opts.fps);
+      for (const s of latencyPerSecond(lat)) events.push({ kind: 'latency', tMs: s.second * 1000, peerId, medianMs: Math.round(s.medianMs * 10) / 10, maxMs: Math.round(s.maxMs * 10) / 10, frames: s.frames });
+      let vmafMean: number | null = null;
+      let psnrMeanDb: number | null = null;
+      let ssimMean: number | null = null;
+      let vmafMissing: string | null = null;
+      const withPixels = timeline.slots.filter((s) => frames[s.frame].pixelsAt !== null);
+      if (withPixels.length > 0) {
+        const scores = await scoreView({
+          referencePath: opts.referencePath,
+          slots: withPixels,
+          frameAt: (i) => sink.pixels(frames[i]),
+          everyNth: opts.everyNth,
+          vmafSubsample: opts.vmafSubsample,
+          modelPath: opts.modelPath,
+          ffmpegPath: opts.ffmpegPath,
+          scoreSize: opts.scoreSize,
+        });
+        vmafMissing = scores.vmafMissing;
+        for (const s of scores.perSecond) {
+          events.push({ kind: 'frame-score', tMs: s.second * 1000, peerId, vmaf: s.vmaf === null ? null : round2(s.vmaf), psnrDb: round2(s.psnrDb), ssim: Math.round(s.ssim * 1e4) / 1e4, framesDisplayed: s.slots, framesScored: s.scored });
+        }
+        const v = scores.slots.filter((s) => s.vmaf !== null).map((s) => s.vmaf!);
+        vmafMean = v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+        psnrMeanDb = scores.slots.reduce((a, s) => a + s.psnrDb, 0) / scores.slots.length;
+        ssimMean = scores.slots.reduce((a, s) => a + s.ssim, 0) / scores.slots.length;
+      }
+      subscribers.push({
+        peerId,
+        label,
+        displayed: timeline.displayed,
+        undecodable: timeline.undecodable,
+        skipped: timeline.skipped,
+        freezes: timeline.freezes.length,
+        freezeMs: timeline.freezes.reduce((a, f) => a + f.durationMs, 0),
+        captureMissed: sink.statsOf(peerId, label)?.missed ?? null,
+        vmafMean,
+        psnrMeanDb,
+        ssimMean,
+        glassToGlassMedianMs: lat.length ? median(lat.map((l) => l.latencyMs)) : null,
+        vmafMissing,
+      });
+    }
+  }
+  events.sort((a, b) => a.tMs - b.tMs);
+  return { events, subscribers };
+}
+
+function round2(v: number): number {
+  return Math.round(v * 100) / 100;
+}
