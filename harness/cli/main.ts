@@ -30,6 +30,7 @@ function addRunOptions(cmd: Command): Command {
     .option('--trace <file>', 'run on a capacity trace without a scenario file (Mahimahi, Sabre JSON or CSV)')
     .option('--manifest <file>', 'with --trace: a Sabre movie manifest JSON')
     .addOption(new Option('--mode <mode>', 'sim (virtual time) or live').choices(['sim', 'live']))
+    .option('--score', 'live runs: score what each subscriber saw (VMAF/PSNR/SSIM per second, freezes, glass-to-glass latency; needs ffmpeg)')
     .option('--verbose', 'log progress as JSON (pino) on stderr');
 }
 

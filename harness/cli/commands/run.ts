@@ -9,6 +9,7 @@ import type { Scenario } from '../../scenario/types.ts';
 import { layerSelectorNames } from '../../../algorithms/layer/registry.ts';
 import { findChromium } from '../../browser/chromium-path.ts';
 import { exitCodeForRuns, planMatrix, runLabel, runMatrix } from '../../run/run-matrix.ts';
+import { resolveFfmpeg } from '../../media/ffmpeg-path.ts';
 import { runLiveScenario } from '../../run/run-live.ts';
 import type { ResultsFile, RunResult } from '../../run/types.ts';
 import { RESULTS_SCHEMA_VERSION } from '../../run/types.ts';
@@ -26,6 +27,8 @@ export interface RunOptions {
   trace?: string;
   manifest?: string;
   mode?: 'sim' | 'live';
+  /** Live runs: score what each subscriber saw (docs/scoring.md). */
+  score?: boolean;
   layout: 'run' | 'compare';
   argv: string[];
 }
@@ -43,6 +46,8 @@ export async function runCommand(files: string[], opts: RunOptions, log: Logger)
     if (opts.abr?.length) throw new UserInputError('--abr applies to simulated streaming runs; a live run chooses layers with algorithms.layer (any ABR as "abr:<name>")');
     const chromium = findChromium();
     if ('missing' in chromium) throw new UserInputError(`live run: ${chromium.missing}`);
+    const ffmpeg = opts.score ? resolveFfmpeg() : null;
+    if (ffmpeg && 'missing' in ffmpeg) throw new UserInputError(`--score: ${ffmpeg.missing}; ${ffmpeg.fix}`);
   }
   const jobs = await planMatrix(simScenarios, { abrOverride: opts.abr, seed: opts.seed });
   log.info({ runs: jobs.length, liveScenarios: liveScenarios.length }, 'running matrix');
@@ -61,7 +66,7 @@ export async function runCommand(files: string[], opts: RunOptions, log: Logger)
   }
   // Live runs: one at a time on the wall clock (each is a whole call of browsers, SFU and relays).
   for (const s of liveScenarios) {
-    const liveRuns = await runLiveScenario(s, { seed: opts.seed, handleSignals: true, log });
+    const liveRuns = await runLiveScenario(s, { seed: opts.seed, handleSignals: true, log, ...(opts.score ? { score: {} } : {}) });
     for (const run of liveRuns) log.debug({ scenario: run.scenario, ...run.algorithms, wallMs: run.wallMs, status: run.status }, 'live run done');
     runs.push(...liveRuns);
   }
