@@ -125,7 +125,7 @@ async function runUdp(
   const relay = await startRelay({ ...relayOptions, scenario });
   if (!priorityShown) {
     priorityShown = true;
-    process.stdout.write(`thread priority: relay ${relay.priority.detail}, traffic generator and sink ${priority}\n`);
+    process.stdout.write(`thread priority: relay ${(await relay.priority).detail}, traffic generator and sink ${priority}\n`);
   }
   try {
     const m = await relay.addUdp({ target: { host: '127.0.0.1', port: sinkPort } });
@@ -462,8 +462,8 @@ function machineStalls(): string {
 async function realtimeWakeups(): Promise<string> {
   const code = `
     const { parentPort } = require('node:worker_threads');
-    import(${JSON.stringify(new URL('../harness/relay/thread-priority.ts', import.meta.url).href)}).then(({ raiseThreadPriority }) => {
-      const pri = raiseThreadPriority('realtime').detail;
+    import(${JSON.stringify(new URL('../harness/relay/thread-priority.ts', import.meta.url).href)}).then(async ({ raiseThreadPriority }) => {
+      const pri = (await raiseThreadPriority('realtime')).detail;
       const cell = new Int32Array(new SharedArrayBuffer(4));
       const late = [];
       const end = performance.now() + 2000;

@@ -38,7 +38,7 @@ export interface TrafficResult {
 }
 
 const port = parentPort!;
-const priority = raiseThreadPriority('realtime');
+const priority = await raiseThreadPriority('realtime');
 
 const sink = createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
 await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', () => resolve()));

@@ -15,7 +15,6 @@ if (!port) throw new Error('relay-worker.ts runs only as a worker thread (startR
 
 const post = (m: RelayMessage) => port.postMessage(m);
 const config = workerData as RelayWorkerConfig;
-const priority = raiseThreadPriority(config.priority);
 
 // A failure here (a scenario the model cannot build) surfaces as the worker's 'error' event.
 const core = new RelayCore(config, {
@@ -51,4 +50,6 @@ port.on('message', async (req: RelayRequest) => {
   }
 });
 
-post({ type: 'ready', priority });
+post({ type: 'ready' });
+// After 'ready': mappings can be added meanwhile (the clock has been running since startRelay).
+void raiseThreadPriority(config.priority).then((priority) => post({ type: 'priority', priority }));

@@ -26,8 +26,8 @@ export interface Relay {
   readonly bindAddress: string;
   /** process.hrtime.bigint() at the relay's time 0 (the link model's t = 0). */
   readonly t0Ns: bigint;
-  /** The CPU priority its thread got (asked for with RelayOptions.priority). */
-  readonly priority: ThreadPriorityResult;
+  /** The CPU priority its thread got (asked for with RelayOptions.priority; settled shortly after start). */
+  readonly priority: Promise<ThreadPriorityResult>;
   /** Relay time now: ms since t0, the clock the link model runs on. */
   nowMs(): number;
   addUdp(opts: MappingOptions): Promise<MappingInfo>;
@@ -79,9 +79,13 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   let exitedFlag = false;
   let failure: Error | null = null;
 
-  let readyResolve!: (priority: ThreadPriorityResult) => void;
+  let priorityResolve!: (p: ThreadPriorityResult) => void;
+  const priority = new Promise<ThreadPriorityResult>((res) => {
+    priorityResolve = res;
+  });
+  let readyResolve!: () => void;
   let readyReject!: (e: Error) => void;
-  const ready = new Promise<ThreadPriorityResult>((res, rej) => {
+  const ready = new Promise<void>((res, rej) => {
     readyResolve = res;
     readyReject = rej;
   });
@@ -91,6 +95,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       exitedFlag = true;
       const err = failure ?? new Error(`relay worker exited (code ${code})`);
       readyReject(err);
+      priorityResolve({ requested: config.priority, applied: 'normal', detail: 'the relay ended before its priority was set' });
       for (const p of pending.values()) p.reject(err);
       pending.clear();
       resolve();
@@ -102,7 +107,10 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   worker.on('message', (m: RelayMessage) => {
     switch (m.type) {
       case 'ready':
-        readyResolve(m.priority);
+        readyResolve();
+        break;
+      case 'priority':
+        priorityResolve(m.priority);
         break;
       case 'reply': {
         const p = pending.get(m.id);
@@ -133,7 +141,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     });
   };
 
-  const priority = await ready;
+  await ready;
 
   const relay: Relay = {
     scenario: opts.scenario,

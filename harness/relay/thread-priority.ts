@@ -5,7 +5,7 @@
 // process), falling back to a higher nice value, then to nothing; what it got is reported, never fatal.
 // Safe as real-time: the scheduler sleeps (timers, 0.1 ms futex naps) all but the last busyWaitMs before each
 // release, and the kernel's RT throttling keeps 5% of every core for normal threads anyway.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
@@ -26,8 +26,8 @@ export const RELAY_HIGH_NICE = -10;
 export interface PriorityDeps {
   /** Linux thread id of the calling thread, or null where there is none to address. */
   threadId(): number | null;
-  /** Sets SCHED_FIFO at `priority` on thread `tid`; returns an error message, or null on success. */
-  setFifo(tid: number, priority: number): string | null;
+  /** Sets SCHED_FIFO at `priority` on thread `tid`; resolves to an error message, or null on success. */
+  setFifo(tid: number, priority: number): string | null | Promise<string | null>;
   /** Sets thread `tid`'s nice value; throws on failure. */
   setNice(tid: number, nice: number): void;
 }
@@ -42,12 +42,18 @@ export function linuxThreadId(): number | null {
   }
 }
 
-/** util-linux's chrt: Node has no binding for sched_setscheduler, and chrt -p acts on one thread. */
-function chrtFifo(tid: number, priority: number): string | null {
-  const r = spawnSync('chrt', ['--fifo', '--pid', String(priority), String(tid)], { encoding: 'utf8', timeout: 5000 });
-  if (r.error) return `chrt: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`;
-  if (r.status !== 0) return `chrt: ${(r.stderr || `exit ${r.status}`).trim().split('\n')[0]}`;
-  return null;
+/**
+ * util-linux's chrt: Node has no binding for sched_setscheduler, and chrt -p acts on one thread. Run without
+ * blocking: starting a process takes 50-200 ms on a loaded machine, and the relay's clock is already running.
+ */
+function chrtFifo(tid: number, priority: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile('chrt', ['--fifo', '--pid', String(priority), String(tid)], { encoding: 'utf8', timeout: 5000 }, (err, _stdout, stderr) => {
+      if (!err) return resolve(null);
+      const code = (err as NodeJS.ErrnoException).code;
+      resolve(`chrt: ${typeof code === 'string' ? code : (stderr || err.message).trim().split('\n')[0]}`);
+    });
+  });
 }
 
 export const systemPriorityDeps: PriorityDeps = {
@@ -57,14 +63,14 @@ export const systemPriorityDeps: PriorityDeps = {
   setNice: (tid, nice) => setPriority(tid, nice),
 };
 
-/** Raises the calling thread's priority as far as `requested` and the OS allow. Never throws. */
-export function raiseThreadPriority(requested: ThreadPriority, deps: PriorityDeps = systemPriorityDeps): ThreadPriorityResult {
+/** Raises the calling thread's priority as far as `requested` and the OS allow. Never rejects. */
+export async function raiseThreadPriority(requested: ThreadPriority, deps: PriorityDeps = systemPriorityDeps): Promise<ThreadPriorityResult> {
   if (requested === 'normal') return { requested, applied: 'normal', detail: 'normal priority (as asked)' };
   const tid = deps.threadId();
   if (tid === null) return { requested, applied: 'normal', detail: 'normal priority: no per-thread priority on this OS' };
   let fifoError: string | null = null;
   if (requested === 'realtime') {
-    fifoError = deps.setFifo(tid, RELAY_FIFO_PRIORITY);
+    fifoError = await deps.setFifo(tid, RELAY_FIFO_PRIORITY);
     if (fifoError === null) return { requested, applied: 'realtime', detail: `SCHED_FIFO ${RELAY_FIFO_PRIORITY}` };
   }
   const why = fifoError ? `SCHED_FIFO refused (${fifoError}); ` : '';
@@ -85,7 +91,7 @@ export async function probeThreadPriority(requested: ThreadPriority = 'realtime'
   const { Worker } = await import('node:worker_threads');
   const code = `
     const { parentPort, workerData } = require('node:worker_threads');
-    import(workerData.module).then((m) => parentPort.postMessage(m.raiseThreadPriority(workerData.requested)));`;
+    import(workerData.module).then((m) => m.raiseThreadPriority(workerData.requested)).then((r) => parentPort.postMessage(r));`;
   const w = new Worker(code, { eval: true, workerData: { module: import.meta.url, requested } });
   try {
     return await new Promise<ThreadPriorityResult>((resolve, reject) => {

@@ -159,7 +159,8 @@ export type RelayRequest =
 
 /** Messages worker -> main. */
 export type RelayMessage =
-  | { type: 'ready'; priority: ThreadPriorityResult }
+  | { type: 'ready' }
+  | { type: 'priority'; priority: ThreadPriorityResult }
   | { type: 'reply'; id: number; ok: true; value: unknown }
   | { type: 'reply'; id: number; ok: false; error: string; exitCode?: number }
   | { type: 'samples'; samples: RelayTimelineSample[] }

@@ -24,34 +24,34 @@ const eperm = () => {
 };
 
 describe('raiseThreadPriority', () => {
-  it('realtime: SCHED_FIFO on the calling thread only', () => {
+  it('realtime: SCHED_FIFO on the calling thread only', async () => {
     const d = deps();
-    expect(raiseThreadPriority('realtime', d)).toEqual({ requested: 'realtime', applied: 'realtime', detail: `SCHED_FIFO ${RELAY_FIFO_PRIORITY}` });
+    expect(await raiseThreadPriority('realtime', d)).toEqual({ requested: 'realtime', applied: 'realtime', detail: `SCHED_FIFO ${RELAY_FIFO_PRIORITY}` });
     expect(d.calls).toEqual([`fifo 4242 ${RELAY_FIFO_PRIORITY}`]);
   });
 
-  it('realtime refused: falls back to nice and says why', () => {
+  it('realtime refused: falls back to nice and says why', async () => {
     const d = deps({ setFifo: () => 'chrt: failed to set pid 4242\'s policy: Operation not permitted' });
-    const r = raiseThreadPriority('realtime', d);
+    const r = await raiseThreadPriority('realtime', d);
     expect(r.applied).toBe('high');
     expect(r.detail).toMatch(/^SCHED_FIFO refused \(chrt: .*not permitted\); nice -10$/);
     expect(d.calls).toEqual([`nice 4242 ${RELAY_HIGH_NICE}`]);
   });
 
-  it('both refused: normal priority, with both reasons, no throw', () => {
-    const r = raiseThreadPriority('realtime', deps({ setFifo: () => 'chrt: ENOENT', setNice: eperm }));
+  it('both refused: normal priority, with both reasons, no throw', async () => {
+    const r = await raiseThreadPriority('realtime', deps({ setFifo: () => 'chrt: ENOENT', setNice: eperm }));
     expect(r).toMatchObject({ requested: 'realtime', applied: 'normal' });
     expect(r.detail).toMatch(/SCHED_FIFO refused \(chrt: ENOENT\); nice -10 refused \(EPERM\)/);
   });
 
-  it('high: nice only; normal: nothing; no thread id: normal', () => {
+  it('high: nice only; normal: nothing; no thread id: normal', async () => {
     const d = deps();
-    expect(raiseThreadPriority('high', d).applied).toBe('high');
+    expect((await raiseThreadPriority('high', d)).applied).toBe('high');
     expect(d.calls).toEqual([`nice 4242 ${RELAY_HIGH_NICE}`]);
     const n = deps();
-    expect(raiseThreadPriority('normal', n).applied).toBe('normal');
+    expect((await raiseThreadPriority('normal', n)).applied).toBe('normal');
     expect(n.calls).toEqual([]);
-    expect(raiseThreadPriority('realtime', deps({ threadId: () => null }))).toMatchObject({ applied: 'normal', detail: expect.stringMatching(/no per-thread priority/) });
+    expect(await raiseThreadPriority('realtime', deps({ threadId: () => null }))).toMatchObject({ applied: 'normal', detail: expect.stringMatching(/no per-thread priority/) });
   });
 
   it.runIf(process.platform === 'linux')('reads the calling thread id from /proc (the main thread has the process id)', () => {

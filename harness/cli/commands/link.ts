@@ -132,7 +132,7 @@ export async function linkCommand(scenarioFile: string, opts: LinkCommandOptions
   const startedAt = new Date().toISOString();
   const protocols = mappings.map((m) => m.protocol);
   write(
-    `netqoe link: "${scenario.name}" (${(scenario.durationMs / 1000).toFixed(0)} s, seed ${opts.seed ?? scenario.seed}) on the userspace relay (thread priority: ${relay.priority.detail})\n` +
+    `netqoe link: "${scenario.name}" (${(scenario.durationMs / 1000).toFixed(0)} s, seed ${opts.seed ?? scenario.seed}) on the userspace relay (thread priority: ${(await relay.priority).detail})\n` +
       `  clients -> 127.0.0.1:${listenPort} (${protocols.join('+')}) -> ${forward.host}:${forward.port}; up = towards ${forward.host}:${forward.port}, down = back\n` +
       `  Ctrl-C to stop${opts.out ? `; the timeline goes to ${join(opts.out, LINK_TIMELINE_FILE)}` : ''}\n`,
   );
