@@ -278,7 +278,8 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     // MOS: G.107 E-model from delay and loss, VMAF-based video MOS when the run was scored (docs/scoring.md).
     Object.assign(metrics, liveMosMetrics(timeline));
     // Handovers: detection, restarts, media back on every subscriber, frozen time, ramp (harness/recovery).
-    const outcomes = handoverOutcomes(scenario, peers, call.subscribers.map((p) => p.id), timeline, (session as BrowserSession | null)?.samples ?? []);
+    // Only with a policy: the pages then watch decoded frames (the gaps the figures come from).
+    const outcomes = policy === null ? [] : handoverOutcomes(scenario, peers, call.subscribers.map((p) => p.id), timeline, (session as BrowserSession | null)?.samples ?? []);
     if (outcomes.length) {
       Object.assign(metrics, recoveryMetrics(outcomes));
       for (const o of outcomes) log?.info({ policy: policyName, ...o }, 'handover recovery');

@@ -74,8 +74,9 @@ describe.skipIf(!chromiumPath)('handover with address change (live)', () => {
     console.log(summary(r));
     expect(r.metrics.iceRecovered).toBe(1);
     expect(r.metrics.iceRecoveryS! * 1000).toBeGreaterThanOrEqual(outageMs);
-    // Relay windows entirely inside the outage delivered nothing, either way.
-    const dark = r.relaySamples.filter((s) => s.tMs - s.windowMs >= atMs && s.tMs <= atMs + outageMs);
+    // Relay windows inside the outage delivered nothing, either way (from 100 ms in: a packet already on
+    // the wire when the link went dark, past the bottleneck, still arrives one propagation delay later).
+    const dark = r.relaySamples.filter((s) => s.tMs - s.windowMs >= atMs + 100 && s.tMs <= atMs + outageMs);
     expect(dark.length).toBeGreaterThanOrEqual(2);
     for (const s of dark) expect(s.packetsDelivered, `${s.direction} window ending ${s.tMs}`).toBe(0);
     // The subscriber decoded no frame while the phone was dark.

@@ -53,7 +53,8 @@ async function connect(cfg: PeerPageConfig, rejoin: boolean): Promise<RTCPeerCon
 
 async function start(cfg: PeerPageConfig): Promise<void> {
   await connect(cfg, false);
-  stopDecodeWatch = startDecodeWatch(() => pc);
+  // Decode gaps are what handover runs measure; other runs skip the 50 ms polling.
+  if (cfg.recovery) stopDecodeWatch = startDecodeWatch(() => pc);
   recovery = await startRecovery(cfg.recovery, {
     current: () => pc,
     async rebuild() {
