@@ -6,6 +6,7 @@ import { clientBundle, d3Source } from './client-bundle.ts';
 import { runLabel } from './client/model.ts';
 import { hasLiveSamples } from './client/live-model.ts';
 import { hasScores } from './client/score-model.ts';
+import { hasConnectionEvents } from './client/recovery-model.ts';
 import { escapeHtml, jsonForScript, scriptSafe } from './html-escape.ts';
 import { metricColumn } from './metric-format.ts';
 import { renderCompareTable, renderSummaryTable, runsByScenario, statusBadge } from './summary-table.ts';
@@ -108,6 +109,7 @@ function runBody(results: ResultsFile): string {
     if (!runs.length) continue;
     sections.push(`<section class="scenario" data-scenario="${escapeHtml(scenario)}">
 <h2>${escapeHtml(scenario)}</h2>
+${recoveryChart(runs.map(({ run }) => run), scenario)}
 ${runs.map(({ run, index }) => runDetail(run, index)).join('\n')}
 ${runs.some(({ run }) => run.algorithms.abr) ? `<div class="chart-block"><h3>Chosen bitrate CDF, all algorithms</h3><div class="chart cdf" data-chart="cdf" data-scenario="${escapeHtml(scenario)}"></div></div>` : ''}
 </section>`);
@@ -123,6 +125,7 @@ function compareBody(results: ResultsFile): string {
 <h2>${escapeHtml(scenario)}</h2>
 ${tableNote()}
 ${renderCompareTable(results, scenario)}
+${recoveryChart(groupRuns(results, scenario), scenario)}
 <div class="chart-block"><h3>Bitrate of every algorithm over the link</h3><div class="chart overlay" data-chart="overlay" data-scenario="${escapeHtml(scenario)}"></div></div>
 <div class="chart-block"><h3>Chosen bitrate CDF</h3><div class="chart cdf" data-chart="cdf" data-scenario="${escapeHtml(scenario)}"></div></div>
 </section>`);
@@ -158,6 +161,17 @@ function runDetail(run: RunResult, index: number): string {
 ${keyMetricsLine(run)}<p class="run-facts">seed ${escapeHtml(String(run.seed))} · ${escapeHtml(run.mode)} · ${(run.timeline ?? []).length} timeline events · computed in ${escapeHtml(String(Math.round(run.wallMs)))} ms</p>
 ${crash}${failedList}${chart}${scoreChart(run, index)}
 </article>`;
+}
+
+/** Live runs with an ICE-restart policy: connection states of every policy side by side (reports/client/recovery-chart.ts). */
+function recoveryChart(runs: readonly RunResult[], scenario: string): string {
+  return runs.some((r) => hasConnectionEvents(r.timeline ?? []))
+    ? `<div class="chart-block"><h3>Connection recovery: states per policy and peer, outage shaded</h3><div class="chart recovery" data-chart="recovery" data-scenario="${escapeHtml(scenario)}"></div></div>`
+    : '';
+}
+
+function groupRuns(results: ResultsFile, scenario: string): RunResult[] {
+  return results.runs.filter((r) => r.scenario === scenario);
 }
 
 /** Scored live runs: what each subscriber saw (VMAF/PSNR, freezes, latency), from reports/client/score-chart.ts. */

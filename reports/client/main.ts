@@ -7,6 +7,7 @@ import { renderLiveChart } from './live-chart.ts';
 import { algorithmColors, runLabel, runSeries } from './model.ts';
 import type { RunSeries } from './model.ts';
 import { renderOverlayChart } from './overlay-chart.ts';
+import { renderRecoveryChart } from './recovery-chart.ts';
 import { renderScoreChart } from './score-chart.ts';
 import { renderTimelineChart } from './timeline-chart.ts';
 
@@ -86,6 +87,12 @@ function renderChart(el: HTMLElement, data: PageData): void {
     const run = data.results.runs[Number(el.dataset.run)];
     if (!run) throw new Error(`no run #${el.dataset.run}`);
     renderScoreChart(el, { timeline: run.timeline, durationMs: scenarioEndMs(data, run.scenario) });
+  } else if (kind === 'recovery') {
+    const scenario = el.dataset.scenario ?? '';
+    const runs = data.results.runs.flatMap((run, runIndex) =>
+      run.scenario === scenario ? [{ runIndex, policy: run.algorithms?.iceRestart ?? runLabel(run), timeline: run.timeline ?? [], metrics: run.metrics ?? {} }] : [],
+    );
+    renderRecoveryChart(el, runs, scenarioEndMs(data, scenario));
   } else {
     throw new Error(`unknown chart kind ${String(kind)}`);
   }
