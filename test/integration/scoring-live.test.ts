@@ -41,9 +41,17 @@ describe.skipIf(!chromium || !ffmpeg)('scoring what the subscriber saw', () => {
     // Gradient and test pattern: PSNR above 40 dB is what VP8 at 2 Mbps gives them at 720p; the deep fractal zoom
     // and the noise scene get ~30-35 dB from the codec itself, whatever the capture does.
     const clip = await ensureReferenceClip({ height: 720, durationS: 10, scenes: ['gradient', 'pattern'] });
-    const live = await startScoringLive({ clipPath: clip.path, pixels: true });
+    // The top layer at 4 Mbps (default 2 Mbps): PSNR at 2 Mbps sits at 40-42 dB on this clip, too near the bar to
+    // tell a capture or alignment fault from the encoder's own rate-distortion on a loaded machine.
+    const layers: LayerConfig[] = [
+      { rid: 'l', scaleResolutionDownBy: 4, maxBitrateBps: 150_000 },
+      { rid: 'm', scaleResolutionDownBy: 2, maxBitrateBps: 500_000 },
+      { rid: 'h', scaleResolutionDownBy: 1, maxBitrateBps: 4_000_000 },
+    ];
+    const live = await startScoringLive({ clipPath: clip.path, pixels: true, layers });
     const top = () => live.sink.framesOf('sub').filter((f) => f.width === 1280).length;
-    await live.session.waitFor(() => top() >= 45, 20_000, '45 frames of the top layer displayed').catch(async (e) => {
+    // 40 s: on a fresh 2-core CI machine the 720p simulcast encoder starts slowly.
+    await live.session.waitFor(() => top() >= 45, 40_000, '45 frames of the top layer displayed').catch(async (e) => {
       await live.close();
       throw e;
     });

@@ -51,6 +51,9 @@ async function connect(cfg: PeerPageConfig, rejoin: boolean): Promise<RTCPeerCon
     video: { width: { ideal: cfg.capture.width }, height: { ideal: cfg.capture.height }, frameRate: { ideal: cfg.capture.frameRate } },
   });
   if (cfg.frameCapture && !localCapture) localCapture = captureLocal(stream, cfg);
+  // Scored runs compare each layer with the reference at its nominal size: keep Chrome's CPU adaptation from
+  // shrinking the layers on a small machine ('detail' = maintain resolution), an artefact of the host, not the network.
+  if (cfg.frameCapture) stream.getVideoTracks()[0].contentHint = 'detail';
   const next = new RTCPeerConnection({ iceServers: joined.iceServers });
   negotiate(next, sig, { onError: reportError });
   const transceiver = next.addTransceiver(stream.getVideoTracks()[0], {
