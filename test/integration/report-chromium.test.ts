@@ -3,7 +3,6 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium } from '../../harness/browser/launch.ts';
@@ -12,32 +11,12 @@ import type { ResultsFile } from '../../harness/run/types.ts';
 import { renderHtmlReport } from '../../reports/html-report.ts';
 import { renderJunitXml } from '../../reports/junit.ts';
 import { writeReports } from '../../reports/write-reports.ts';
+import { openReport, type PageProblems } from '../helpers/report-page.ts';
 import { requireChromium } from '../helpers/require-chromium.ts';
 import { syntheticResults } from '../helpers/synthetic-results.ts';
 
 const chromiumPath = requireChromium();
 const REASON = 'buffer 3.1 s < 5 s: x0.7 </script><b id="injected">bold</b>';
-
-interface PageProblems {
-  errors: string[];
-  foreignRequests: string[];
-}
-
-/** Opens a file and collects console errors, page errors and any request that is not file://. */
-async function openReport(chromium: LaunchedChromium, file: string): Promise<{ page: Page; problems: PageProblems }> {
-  const page = await chromium.browser.newPage();
-  const problems: PageProblems = { errors: [], foreignRequests: [] };
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warn') problems.errors.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.errors.push(`pageerror: ${String(e)}`));
-  page.on('request', (r) => {
-    if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) problems.foreignRequests.push(r.url());
-  });
-  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-  await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 10_000 });
-  return { page, problems };
-}
 
 function stallCount(results: ResultsFile, runIndex: number): number {
   return results.runs[runIndex].timeline.filter((e) => e.kind === 'stall').length;

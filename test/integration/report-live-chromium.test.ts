@@ -4,11 +4,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium } from '../../harness/browser/launch.ts';
 import type { LaunchedChromium } from '../../harness/browser/launch.ts';
 import { writeReports } from '../../reports/write-reports.ts';
+import { openReport } from '../helpers/report-page.ts';
 import { requireChromium } from '../helpers/require-chromium.ts';
 import { DROP_MS, LIVE_SCENARIO, syntheticLiveResults } from '../helpers/synthetic-live-run.ts';
 
@@ -29,18 +29,8 @@ describe.skipIf(!chromiumPath)('live charts in headless Chromium', () => {
   test('estimate vs capacity vs received, layer over time with switch reasons, publisher layers', async () => {
     const results = syntheticLiveResults();
     const { html } = writeReports(results, dir, { layout: 'run' });
-    const page = await chromium.browser.newPage();
-    await page.setViewport({ width: 1200, height: 900 });
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warn') errors.push(`console.${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${String(e)}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) errors.push(`request: ${r.url()}`);
-    });
-    await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
-    await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 10_000 });
+    const { page, problems } = await openReport(chromium, html, { viewport: { width: 1200, height: 900 } });
+    const errors = [...problems.errors, ...problems.foreignRequests.map((u) => `request: ${u}`)];
     expect(errors).toEqual([]);
     expect(await page.$eval('.chart.live', (el) => (el as HTMLElement).dataset.rendered)).toBe('true');
 

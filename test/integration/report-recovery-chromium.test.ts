@@ -4,11 +4,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium } from '../../harness/browser/launch.ts';
 import type { LaunchedChromium } from '../../harness/browser/launch.ts';
 import { writeReports } from '../../reports/write-reports.ts';
+import { openReport } from '../helpers/report-page.ts';
 import { requireChromium } from '../helpers/require-chromium.ts';
 import { OUTAGE_MS, OUTAGE_START_MS, RECOVERY_SCENARIO, RESUMED_MS, syntheticRecoveryResults } from '../helpers/synthetic-recovery-run.ts';
 
@@ -29,15 +29,9 @@ describe.skipIf(!chromiumPath)('recovery chart in headless Chromium', () => {
   for (const layout of ['run', 'compare'] as const) {
     test(`${layout} layout: lanes per policy and peer, outage across all lanes, restarts, media back, metrics side by side`, async () => {
       const { html } = writeReports(syntheticRecoveryResults(), dir, { layout });
-      const page = await chromium.browser.newPage();
-      await page.setViewport({ width: 1200, height: 900 });
-      const errors: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error' || m.type() === 'warn') errors.push(`console.${m.type()}: ${m.text()}`);
-      });
-      page.on('pageerror', (e) => errors.push(`pageerror: ${String(e)}`));
-      await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
-      await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 10_000 });
+      const { page, problems } = await openReport(chromium, html, { viewport: { width: 1200, height: 900 } });
+      const errors = problems.errors;
+      expect(problems.foreignRequests).toEqual([]);
       expect(errors).toEqual([]);
       expect(await page.$$eval('.chart.recovery', (els) => els.map((el) => (el as HTMLElement).dataset.rendered))).toEqual(['true']);
 

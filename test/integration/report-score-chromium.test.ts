@@ -3,31 +3,21 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium } from '../../harness/browser/launch.ts';
 import type { LaunchedChromium } from '../../harness/browser/launch.ts';
 import { writeReports } from '../../reports/write-reports.ts';
+import { openReport } from '../helpers/report-page.ts';
 import { requireChromium } from '../helpers/require-chromium.ts';
 import { syntheticScoredResults } from '../helpers/synthetic-scored-run.ts';
 
 const chromiumPath = requireChromium();
 
+/** The report opened at 1200x900; errors = console/page errors and foreign requests, as one list. */
 async function open(chromium: LaunchedChromium, file: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await chromium.browser.newPage();
-  await page.setViewport({ width: 1200, height: 900 });
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warn') errors.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${String(e)}`));
-  page.on('request', (r) => {
-    if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) errors.push(`request: ${r.url()}`);
-  });
-  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-  await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 10_000 });
-  return { page, errors };
+  const { page, problems } = await openReport(chromium, file, { viewport: { width: 1200, height: 900 } });
+  return { page, errors: [...problems.errors, ...problems.foreignRequests.map((u) => `request: ${u}`)] };
 }
 
 describe.skipIf(!chromiumPath)('score chart in headless Chromium', () => {
