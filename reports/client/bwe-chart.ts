@@ -4,6 +4,7 @@ import {
   BUFFER_COLOR,
   CAPACITY_FILL,
   CAPACITY_STROKE,
+  addHoverCapture,
   createFrame,
   drawGrid,
   drawLeftAxis,
@@ -14,7 +15,7 @@ import {
 } from './chart-frame.ts';
 import { formatMbps, formatMs, formatSeconds } from './format.ts';
 import type { BwePoint, RunSeries } from './model.ts';
-import { hideTooltip, showTooltip } from './tooltip.ts';
+import { showTooltip } from './tooltip.ts';
 
 export interface BweChartInput {
   series: RunSeries;
@@ -73,25 +74,17 @@ export function renderBweChart(container: HTMLElement, input: BweChartInput): vo
 
   // Hover anywhere: the sample in force at that time, with the estimator's reason.
   const bisect = d3.bisector((p: BwePoint) => p.tMs).right;
-  frame.plot
-    .append('rect')
-    .attr('class', 'hover-capture')
-    .attr('width', frame.width)
-    .attr('height', frame.height)
-    .attr('fill', 'transparent')
-    .on('mousemove', (event: MouseEvent) => {
-      const [mx] = d3.pointer(event);
-      const p = points[Math.max(0, bisect(points, x.invert(mx)) - 1)];
-      showTooltip(
-        [
-          { text: `${formatSeconds(p.tMs)}: target ${formatMbps(p.targetBps)}`, emphasis: true, color: input.color },
-          { text: `capacity ${formatMbps(p.capacityBps)}, delivered ${Number.isFinite(p.deliveredBps) ? formatMbps(p.deliveredBps) : '-'}` },
-          { text: `queueing ${Number.isFinite(p.queueDelayMs) ? formatMs(p.queueDelayMs) : '-'}, loss ${Number.isFinite(p.lossRate) ? (p.lossRate * 100).toFixed(1) : '-'}%` },
-          ...(p.reason ? [{ text: p.reason }] : []),
-        ],
-        event.clientX,
-        event.clientY,
-      );
-    })
-    .on('mouseleave', hideTooltip);
+  addHoverCapture(frame, (mx, event) => {
+    const p = points[Math.max(0, bisect(points, x.invert(mx)) - 1)];
+    showTooltip(
+      [
+        { text: `${formatSeconds(p.tMs)}: target ${formatMbps(p.targetBps)}`, emphasis: true, color: input.color },
+        { text: `capacity ${formatMbps(p.capacityBps)}, delivered ${Number.isFinite(p.deliveredBps) ? formatMbps(p.deliveredBps) : '-'}` },
+        { text: `queueing ${Number.isFinite(p.queueDelayMs) ? formatMs(p.queueDelayMs) : '-'}, loss ${Number.isFinite(p.lossRate) ? (p.lossRate * 100).toFixed(1) : '-'}%` },
+        ...(p.reason ? [{ text: p.reason }] : []),
+      ],
+      event.clientX,
+      event.clientY,
+    );
+  });
 }

@@ -3,6 +3,7 @@
 import type { ScaleLinear, Selection } from 'd3';
 import { formatDuration } from './format.ts';
 import type { NetworkMark, StallSpan } from './model.ts';
+import { hideTooltip } from './tooltip.ts';
 
 export type G = Selection<SVGGElement, unknown, null, undefined>;
 export type Linear = ScaleLinear<number, number>;
@@ -193,4 +194,16 @@ export function stepPoints<T extends { tMs: number }>(points: readonly T[], valu
   const last = points[points.length - 1];
   if (last && endMs > last.tMs) out.push([endMs, value(last)]);
   return out;
+}
+
+/** A transparent rect over the plot: on move, the pointer's x in plot pixels; on leave, the tooltip goes. */
+export function addHoverCapture(frame: Frame, onMove: (mx: number, event: MouseEvent) => void): void {
+  frame.plot
+    .append('rect')
+    .attr('class', 'hover-capture')
+    .attr('width', frame.width)
+    .attr('height', frame.height)
+    .attr('fill', 'transparent')
+    .on('mousemove', (event: MouseEvent) => onMove(d3.pointer(event)[0], event))
+    .on('mouseleave', hideTooltip);
 }

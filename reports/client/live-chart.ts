@@ -2,7 +2,7 @@
 // and the bitrate the browser received, then the layer forwarded over time with each switch marked
 // (its reason on hover); per publisher, the bitrate sent per simulcast layer and Chrome's
 // availableOutgoingBitrate against the uplink capacity.
-import { CAPACITY_FILL, CAPACITY_STROKE, createFrame, drawGrid, drawLeftAxis, drawLegend, drawNetworkMarks, drawTimeAxis } from './chart-frame.ts';
+import { CAPACITY_FILL, CAPACITY_STROKE, addHoverCapture, createFrame, drawGrid, drawLeftAxis, drawLegend, drawNetworkMarks, drawTimeAxis } from './chart-frame.ts';
 import type { Frame, Linear } from './chart-frame.ts';
 import { formatMbps, formatMs, formatSeconds } from './format.ts';
 import type { LivePublisherView, LiveRatePoint, LiveSubscriberView } from './live-model.ts';
@@ -68,20 +68,6 @@ function liveRateScale(frame: Frame, series: readonly (readonly LiveRatePoint[])
   return d3.scaleLinear().domain([0, Math.max(top, 100_000) * 1.08]).nice().range([frame.height, 0]);
 }
 
-function liveHoverRect(frame: Frame, onMove: (tMs: number, event: MouseEvent) => void): void {
-  frame.plot
-    .append('rect')
-    .attr('class', 'hover-capture')
-    .attr('width', frame.width)
-    .attr('height', frame.height)
-    .attr('fill', 'transparent')
-    .on('mousemove', (event: MouseEvent) => {
-      const [mx] = d3.pointer(event);
-      onMove(mx, event);
-    })
-    .on('mouseleave', hideTooltip);
-}
-
 function renderSubscriberRates(el: HTMLElement, v: LiveSubscriberView, endMs: number, color: string): void {
   drawLegend(el, [
     { label: 'link capacity', color: CAPACITY_STROKE, swatch: 'area' },
@@ -107,7 +93,7 @@ function renderSubscriberRates(el: HTMLElement, v: LiveSubscriberView, endMs: nu
   if (v.estimate.length) frame.clipped.append('path').attr('class', 'live-estimate').attr('d', liveStepPath(v.estimate, x, y, endMs)).attr('fill', 'none').attr('stroke', color).attr('stroke-width', 2);
   drawTimeAxis(frame, x);
   drawLeftAxis(frame, y, 'rate (Mbps)', (b) => (b / 1e6).toString());
-  liveHoverRect(frame, (mx, event) => {
+  addHoverCapture(frame, (mx, event) => {
     const t = x.invert(mx);
     const est = liveValueAt(v.estimate, t);
     const cap = liveValueAt(v.capacity, t);
@@ -174,7 +160,7 @@ function renderSubscriberLayers(el: HTMLElement, v: LiveSubscriberView, endMs: n
     .call(d3.axisLeft(y));
   frame.plot.append('text').attr('class', 'axis-label axis-label-left').attr('transform', `translate(${-frame.margin.left + 14},${frame.height / 2}) rotate(-90)`).attr('text-anchor', 'middle').text('layer');
   drawTimeAxis(frame, x);
-  liveHoverRect(frame, (mx, event) => {
+  addHoverCapture(frame, (mx, event) => {
     const t = x.invert(mx);
     const l = liveValueAt(v.layers, t);
     showTooltip(
@@ -233,7 +219,7 @@ function renderPublisher(el: HTMLElement, v: LivePublisherView, endMs: number): 
   }
   drawTimeAxis(frame, x);
   drawLeftAxis(frame, y, 'rate (Mbps)', (b) => (b / 1e6).toString());
-  liveHoverRect(frame, (mx, event) => {
+  addHoverCapture(frame, (mx, event) => {
     const t = x.invert(mx);
     const avail = liveValueAt(v.availableOutgoing, t);
     const cap = liveValueAt(v.capacity, t);

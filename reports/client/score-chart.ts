@@ -1,11 +1,11 @@
 // A scored live run, per subscriber: VMAF and PSNR per second with freezes shaded and the worst moments marked,
 // then glass-to-glass latency over time. Frame thumbnails are not stored by the run yet: the worst moments
 // are listed with their scores instead.
-import { STALL_COLOR, createFrame, drawGrid, drawLeftAxis, drawLegend, drawRightAxis, drawTimeAxis } from './chart-frame.ts';
+import { STALL_COLOR, addHoverCapture, createFrame, drawGrid, drawLeftAxis, drawLegend, drawRightAxis, drawTimeAxis } from './chart-frame.ts';
 import { formatMs, formatSeconds } from './format.ts';
 import type { LatencySecond, PeerScores, ScoreSecond } from './score-model.ts';
 import { peerScores } from './score-model.ts';
-import { hideTooltip, showTooltip } from './tooltip.ts';
+import { showTooltip } from './tooltip.ts';
 
 export interface ScoreChartInput {
   timeline: readonly unknown[];
@@ -101,28 +101,20 @@ function renderQuality(el: HTMLElement, p: PeerScores, endMs: number): void {
   }
 
   const bisect = d3.bisector((s: ScoreSecond) => s.tMs).right;
-  frame.plot
-    .append('rect')
-    .attr('class', 'hover-capture')
-    .attr('width', frame.width)
-    .attr('height', frame.height)
-    .attr('fill', 'transparent')
-    .on('mousemove', (event: MouseEvent) => {
-      const [mx] = d3.pointer(event);
-      const s = p.seconds[Math.max(0, bisect(p.seconds, x.invert(mx)) - 1)];
-      const frozen = p.freezes.filter((f) => f.tMs < s.tMs + 1000 && f.tMs + f.durationMs > s.tMs);
-      showTooltip(
-        [
-          { text: `${formatSeconds(s.tMs)}-${formatSeconds(s.tMs + 1000)}`, emphasis: true },
-          { text: `VMAF ${s.vmaf === null ? '-' : s.vmaf.toFixed(1)}, PSNR ${s.psnrDb.toFixed(1)} dB, SSIM ${Number.isFinite(s.ssim) ? s.ssim.toFixed(3) : '-'}` },
-          { text: `${s.framesDisplayed} frames shown, ${s.framesScored} scored` },
-          ...(frozen.length ? [{ text: `frozen: ${frozen.map((f) => formatMs(f.durationMs)).join(', ')}`, color: STALL_COLOR }] : []),
-        ],
-        event.clientX,
-        event.clientY,
-      );
-    })
-    .on('mouseleave', hideTooltip);
+  addHoverCapture(frame, (mx, event) => {
+    const s = p.seconds[Math.max(0, bisect(p.seconds, x.invert(mx)) - 1)];
+    const frozen = p.freezes.filter((f) => f.tMs < s.tMs + 1000 && f.tMs + f.durationMs > s.tMs);
+    showTooltip(
+      [
+        { text: `${formatSeconds(s.tMs)}-${formatSeconds(s.tMs + 1000)}`, emphasis: true },
+        { text: `VMAF ${s.vmaf === null ? '-' : s.vmaf.toFixed(1)}, PSNR ${s.psnrDb.toFixed(1)} dB, SSIM ${Number.isFinite(s.ssim) ? s.ssim.toFixed(3) : '-'}` },
+        { text: `${s.framesDisplayed} frames shown, ${s.framesScored} scored` },
+        ...(frozen.length ? [{ text: `frozen: ${frozen.map((f) => formatMs(f.durationMs)).join(', ')}`, color: STALL_COLOR }] : []),
+      ],
+      event.clientX,
+      event.clientY,
+    );
+  });
 }
 
 function renderLatency(el: HTMLElement, latency: readonly LatencySecond[], endMs: number): void {
@@ -148,25 +140,17 @@ function renderLatency(el: HTMLElement, latency: readonly LatencySecond[], endMs
   drawTimeAxis(frame, x);
   drawLeftAxis(frame, y, 'latency (ms)', (v) => String(v));
   const bisect = d3.bisector((l: LatencySecond) => l.tMs).right;
-  frame.plot
-    .append('rect')
-    .attr('class', 'hover-capture')
-    .attr('width', frame.width)
-    .attr('height', frame.height)
-    .attr('fill', 'transparent')
-    .on('mousemove', (event: MouseEvent) => {
-      const [mx] = d3.pointer(event);
-      const l = latency[Math.max(0, bisect(latency as LatencySecond[], x.invert(mx)) - 1)];
-      showTooltip(
-        [
-          { text: `${formatSeconds(l.tMs)}: median ${formatMs(l.medianMs)}`, emphasis: true, color: LATENCY_COLOR },
-          { text: `max ${formatMs(l.maxMs)} over ${l.frames} frames` },
-        ],
-        event.clientX,
-        event.clientY,
-      );
-    })
-    .on('mouseleave', hideTooltip);
+  addHoverCapture(frame, (mx, event) => {
+    const l = latency[Math.max(0, bisect(latency as LatencySecond[], x.invert(mx)) - 1)];
+    showTooltip(
+      [
+        { text: `${formatSeconds(l.tMs)}: median ${formatMs(l.medianMs)}`, emphasis: true, color: LATENCY_COLOR },
+        { text: `max ${formatMs(l.maxMs)} over ${l.frames} frames` },
+      ],
+      event.clientX,
+      event.clientY,
+    );
+  });
 }
 
 function renderWorstList(el: HTMLElement, p: PeerScores): void {
