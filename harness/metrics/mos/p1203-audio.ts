@@ -1,6 +1,6 @@
 // ITU-T P.1203.2 (10/2017) mode 0: short-term audio quality O.21 per second from codec and bitrate (per-codec coefficients a1..a3).
 
-import { p1203FrameSampling, p1203MosFromQ } from './p1203-shared.ts';
+import { p1203MosFromQ, p1203SampleSegments } from './p1203-shared.ts';
 
 export type P1203AudioCodec = 'mp2' | 'ac3' | 'aaclc' | 'heaac';
 
@@ -30,5 +30,5 @@ export function p1203O21(codec: P1203AudioCodec, bitrateKbps: number): number {
 export function p1203AudioPerSecond(segments: readonly P1203AudioSegment[]): number[] {
   const ordered = [...segments].sort((a, b) => a.startS - b.startS);
   const scores = ordered.map((s) => p1203O21(s.codec, s.bitrateKbps));
-  return p1203FrameSampling(ordered.map((s) => ({ durationS: s.durationS, framesPerS: 100 }))).map((k) => scores[k]);
+  return p1203SampleSegments(ordered.map((s) => ({ durationS: s.durationS, framesPerS: 100 })), scores);
 }

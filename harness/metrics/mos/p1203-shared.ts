@@ -61,26 +61,84 @@ export function percentileLinear(values: readonly number[], p: number): number {
  * P.1203's measurement window works on frames: a segment of d s at f fps is trunc(d x f) frames of 1/f s
  * each, their decode times summed one after the other (in float64, as any implementation does), and the
  * score for second t (t = 1, 2, ...) is the model's output for the last frame that starts before t. This
- * returns, per output second, the index of the segment that frame belongs to. Segments are taken in order.
+ * returns, per output second, the index of the segment that frame belongs to. Segments are taken in order;
+ * frame rates are > 0.
  */
 export function p1203FrameSampling(segments: readonly { durationS: number; framesPerS: number }[]): number[] {
-  const frameSeg: number[] = [];
-  const frameDts: number[] = [];
+  return p1203SampleSegments(segments, null);
+}
+
+/**
+ * p1203FrameSampling mapped through values (values[k] for segment k; null: k itself). The last frame starting
+ * before t belongs to the last segment with frames whose first frame starts before t, so only each segment's
+ * first decode time is kept, not one per frame; those are the same float64 sums (see sumFromZero).
+ */
+export function p1203SampleSegments(segments: readonly { durationS: number; framesPerS: number }[], values: readonly number[] | null): number[] {
+  const firstDts: number[] = [];
+  const index: number[] = [];
   let dts = 0;
-  segments.forEach((seg, k) => {
+  let runFrameS = NaN; // frame length of the run of frames that started at 0, while no other length came between
+  let runFrames = 0;
+  for (let k = 0; k < segments.length; k++) {
+    const seg = segments[k];
     const n = Math.trunc(seg.durationS * seg.framesPerS);
+    if (!(n > 0)) continue;
     const frameS = 1 / seg.framesPerS;
-    for (let i = 0; i < n; i++) {
-      frameSeg.push(k);
-      frameDts.push(dts);
-      dts += frameS;
+    firstDts.push(dts);
+    index.push(k);
+    if (firstDts.length === 1 || (runFrames > 0 && frameS === runFrameS)) {
+      runFrameS = frameS;
+      runFrames += n;
+      dts = runFrames < SUM_CACHE_MIN_FRAMES || runFrames >= SUM_CACHE_MAX_FRAMES ? addRepeatedly(dts, frameS, n) : sumFromZero(frameS, runFrames);
+    } else {
+      runFrames = 0;
+      dts = addRepeatedly(dts, frameS, n);
     }
-  });
-  const out: number[] = [];
-  let f = 0;
-  for (let t = 1; t <= p1203SampleCount(dts); t++) {
-    while (f + 1 < frameDts.length && frameDts[f + 1] < t) f++;
-    out.push(frameSeg[f]);
+  }
+  const count = p1203SampleCount(dts);
+  const out = new Array<number>(count);
+  let j = 0;
+  for (let t = 1; t <= count; t++) {
+    while (j + 1 < firstDts.length && firstDts[j + 1] < t) j++;
+    out[t - 1] = values === null ? index[j] : values[index[j]];
   }
   return out;
+}
+
+// Sums 0 + s + s + ... (m terms, in order) per frame length s, kept across calls: sessions share their frame
+// rates (video 30 fps, audio 100 frames a second), and re-adding 60,000 audio frames per session was most of
+// P.1203's cost. Only long runs are kept, for a few frame lengths, so odd rates (live stats) do not fill memory.
+const SUM_CACHE_MIN_FRAMES = 1000;
+const SUM_CACHE_MAX_FRAMES = 1 << 20;
+const SUM_CACHE_RATES = 6;
+const sumCache = new Map<number, { sums: Float64Array; length: number }>();
+
+/** The m-th sum for frame length frameS (SUM_CACHE_MIN_FRAMES <= m < SUM_CACHE_MAX_FRAMES). */
+function sumFromZero(frameS: number, m: number): number {
+  let entry = sumCache.get(frameS);
+  if (!entry) {
+    if (sumCache.size >= SUM_CACHE_RATES) sumCache.delete(sumCache.keys().next().value!);
+    entry = { sums: new Float64Array(Math.max(m + 1, 4096)), length: 1 };
+    sumCache.set(frameS, entry);
+  }
+  if (m < entry.length) return entry.sums[m];
+  if (m >= entry.sums.length) {
+    const grown = new Float64Array(Math.min(SUM_CACHE_MAX_FRAMES, Math.max(m + 1, entry.sums.length * 2)));
+    grown.set(entry.sums.subarray(0, entry.length));
+    entry.sums = grown;
+  }
+  const sums = entry.sums;
+  let dts = sums[entry.length - 1];
+  for (let i = entry.length; i <= m; i++) {
+    dts += frameS;
+    sums[i] = dts;
+  }
+  entry.length = m + 1;
+  return dts;
+}
+
+function addRepeatedly(start: number, frameS: number, m: number): number {
+  let dts = start;
+  for (let i = 0; i < m; i++) dts += frameS;
+  return dts;
 }

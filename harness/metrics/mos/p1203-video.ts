@@ -1,6 +1,6 @@
 // ITU-T P.1203.1 (10/2017) mode 0: short-term video quality O.22 per second from bitrate, resolution and frame rate (coefficients of its mode-0 tables; handheld mapping eq. 13).
 
-import { clamp, p1203FrameSampling, p1203MosFromQ, p1203QFromMos } from './p1203-shared.ts';
+import { clamp, p1203MosFromQ, p1203QFromMos, p1203SampleSegments } from './p1203-shared.ts';
 
 /** One media segment as P.1203 mode 0 sees it (its I.13 input): media-time position, bitrate, coding size, frame rate. */
 export interface P1203VideoSegment {
@@ -86,5 +86,5 @@ export function p1203VideoPerSecond(segments: readonly P1203VideoSegment[], opts
   const scores = ordered.map((seg) =>
     p1203O22Mode0({ bitrateKbps: seg.bitrateKbps, codingPixels: seg.width * seg.height, displayPixels, fps: seg.fps, device: opts.device }),
   );
-  return p1203FrameSampling(ordered.map((s) => ({ durationS: s.durationS, framesPerS: Math.min(s.fps, MAX_FPS) }))).map((k) => scores[k]);
+  return p1203SampleSegments(ordered.map((s) => ({ durationS: s.durationS, framesPerS: Math.min(s.fps, MAX_FPS) })), scores);
 }
