@@ -1,9 +1,11 @@
 // A live run's recorded frames (frame sink) turned into timeline events and summary figures: per subscriber video,
 // the displayed-frame timeline, per-second VMAF/PSNR/SSIM ('frame-score'), freezes ('freeze'), and glass-to-glass
-// latency per second ('latency') against the publisher's camera records. docs/scoring.md.
+// latency per second ('latency') against the publisher's camera records, and the worst moments' thumbnails
+// ('frame-thumbnail'). docs/scoring.md.
 import type { TimelineEvent } from '../run/types.ts';
 import type { FrameSink } from './frame-sink.ts';
 import { buildTimeline, glassToGlass, latencyPerSecond, median } from './frame-timeline.ts';
+import { momentThumbnails } from './moment-thumbnails.ts';
 import { scoreView } from './score-video.ts';
 
 export interface LiveScoreOptions {
@@ -18,6 +20,8 @@ export interface LiveScoreOptions {
   ffmpegPath?: string;
   /** Only frames displayed before this (the scenario's end), on the sink's clock. */
   endMs?: number;
+  /** Worst moments with reference/received JPEG thumbnails ('frame-thumbnail' events) per video. Default 3; 0: none. */
+  thumbnails?: number;
 }
 
 export interface SubscriberScore {
@@ -35,6 +39,8 @@ export interface SubscriberScore {
   ssimMean: number | null;
   glassToGlassMedianMs: number | null;
   vmafMissing: string | null;
+  /** Why the worst-moment thumbnails are missing (the scores stand without them), null when made. */
+  thumbnailError: string | null;
 }
 
 /** Scores every subscriber video in the sink; publishers' 'local' records give the capture times. */
@@ -57,6 +63,7 @@ export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly 
       let psnrMeanDb: number | null = null;
       let ssimMean: number | null = null;
       let vmafMissing: string | null = null;
+      let thumbnailError: string | null = null;
       const withPixels = timeline.slots.filter((s) => frames[s.frame].pixelsAt !== null);
       if (withPixels.length > 0) {
         const scores = await scoreView({
@@ -77,6 +84,27 @@ export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly 
         vmafMean = v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
         psnrMeanDb = scores.slots.reduce((a, s) => a + s.psnrDb, 0) / scores.slots.length;
         ssimMean = scores.slots.reduce((a, s) => a + s.ssim, 0) / scores.slots.length;
+        if ((opts.thumbnails ?? 3) > 0) {
+          try {
+            events.push(
+              ...(await momentThumbnails({
+                peerId,
+                label,
+                referencePath: opts.referencePath,
+                ffmpegPath: scores.ffmpegPath,
+                fps: opts.fps,
+                scoredInput: withPixels,
+                scores,
+                freezes: timeline.freezes,
+                displayMsOf: (i) => frames[i].displayMs,
+                pixelsOf: (i) => sink.pixels(frames[i]),
+                pick: { count: opts.thumbnails ?? 3 },
+              })),
+            );
+          } catch (err) {
+            thumbnailError = String(err instanceof Error ? err.message : err);
+          }
+        }
       }
       subscribers.push({
         peerId,
@@ -92,6 +120,7 @@ export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly 
         ssimMean,
         glassToGlassMedianMs: lat.length ? median(lat.map((l) => l.latencyMs)) : null,
         vmafMissing,
+        thumbnailError,
       });
     }
   }

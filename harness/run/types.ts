@@ -81,7 +81,36 @@ export type TimelineEvent =
    * Live, scored: glass-to-glass latency at one subscriber over the second starting at tMs (capture time painted in
    * the frame vs display time, one clock): median and max of the frames first displayed in that second.
    */
-  | { kind: 'latency'; tMs: number; peerId: string; medianMs: number; maxMs: number; frames: number };
+  | { kind: 'latency'; tMs: number; peerId: string; medianMs: number; maxMs: number; frames: number }
+  /**
+   * Live, scored: one of a subscriber video's worst moments (harness/media/worst-moments.ts) at the slot tMs,
+   * with two JPEG thumbnails as data: URIs: the reference frame that was due (referenceNumber: the decoded
+   * shownNumber, plus the frames due while it was held, so a frozen picture is set next to what should have
+   * played) and the received frame as displayed. vmaf/psnrDb/ssim: that frame's scores (against shownNumber);
+   * value: the second's score (metric) after the freeze rule.
+   */
+  | {
+      kind: 'frame-thumbnail';
+      tMs: number;
+      peerId: string;
+      /** The subscriber's video (its m-line mid). */
+      label: string;
+      second: number;
+      metric: 'vmaf' | 'psnr';
+      value: number;
+      frozen: boolean;
+      heldMs: number;
+      shownNumber: number;
+      referenceNumber: number;
+      vmaf: number | null;
+      psnrDb: number;
+      ssim: number;
+      /** Thumbnail size (both images). */
+      width: number;
+      height: number;
+      reference: string;
+      received: string;
+    };
 
 export interface ExpectationOutcome {
   expr: string;
