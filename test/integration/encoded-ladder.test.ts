@@ -1,7 +1,7 @@
 // The encoded streaming ladder on real ffmpeg: a 12 s 360p clip encoded at three rungs (ultrafast, 2 s segments),
 // each segment read back with ffmpeg: one keyframe, first; 2 s long; the rung's resolution; the rung's average
 // near its target; the Sabre manifest's sizes are the files' sizes; and the simulator streams that manifest.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -84,6 +84,23 @@ describe.skipIf(!ffmpeg)('encoded ladder (real ffmpeg)', () => {
     expect(again.dir).toBe(ladder.dir);
     expect(again.rungs.map((r) => r.segmentBytes)).toEqual(ladder.rungs.map((r) => r.segmentBytes));
   }, 90_000);
+
+  test('an encode that fails part-way leaves no cache and no temp folder', async () => {
+    const clip = await ensureReferenceClip({ height: 360, durationS: 12, scenes: ['pattern', 'gradient'] });
+    // An ffmpeg that works for the first rung and fails on the second (run with the rung's folder as cwd).
+    const wrapper = join(dir, 'ffmpeg-fails-on-rung1.sh');
+    writeFileSync(wrapper, `#!/bin/sh\ncase "$PWD" in */rung1) echo "simulated failure" >&2; exit 1;; esac\nexec ${JSON.stringify(ffmpeg)} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const cacheDir = join(dir, 'failing');
+    const attempt = encodedLadder({
+      source: { file: clip.path },
+      rungs: RUNGS,
+      encoder: { preset: 'ultrafast', passes: 1 },
+      env: { ...process.env, NETQOE_FIXTURES_DIR: cacheDir, FFMPEG_PATH: wrapper },
+    });
+    await expect(attempt).rejects.toThrow(/failed \(exit 1\)[\s\S]*simulated failure/);
+    expect(readdirSync(cacheDir)).toEqual([]);
+  }, 30_000);
 
   test('the simulator streams the Sabre manifest: the real segment sizes, and avgBitrate follows the link', async () => {
     const ladder = await encode('mpegts', join(dir, 'mpegts')); // cached by the test above when it ran
