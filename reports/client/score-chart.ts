@@ -1,9 +1,9 @@
 // A scored live run, per subscriber: VMAF and PSNR per second with freezes shaded and the worst moments marked,
-// then glass-to-glass latency over time. Frame thumbnails are not stored by the run yet: the worst moments
-// are listed with their scores instead.
+// then glass-to-glass latency over time, then the worst moments: with the run's thumbnails ('frame-thumbnail':
+// the reference frame that was due next to the received one), or listed with their scores for older runs.
 import { STALL_COLOR, addHoverCapture, createFrame, drawGrid, drawLeftAxis, drawLegend, drawRightAxis, drawTimeAxis } from './chart-frame.ts';
 import { formatMs, formatSeconds } from './format.ts';
-import type { LatencySecond, PeerScores, ScoreSecond } from './score-model.ts';
+import type { LatencySecond, MomentThumbnail, PeerScores, ScoreSecond } from './score-model.ts';
 import { peerScores } from './score-model.ts';
 import { showTooltip } from './tooltip.ts';
 
@@ -154,6 +154,10 @@ function renderLatency(el: HTMLElement, latency: readonly LatencySecond[], endMs
 }
 
 function renderWorstList(el: HTMLElement, p: PeerScores): void {
+  if (p.thumbnails.length) {
+    renderThumbnails(el, p.thumbnails);
+    return;
+  }
   if (!p.worst.length) return;
   const div = d3.select(el);
   div.append('p').attr('class', 'note').text('Worst moments (no frame thumbnails stored for this run):');
@@ -163,5 +167,28 @@ function renderWorstList(el: HTMLElement, p: PeerScores): void {
     const parts = [`${formatSeconds(w.tMs)}`, s && s.vmaf !== null ? `VMAF ${s.vmaf.toFixed(1)}` : '', s ? `PSNR ${s.psnrDb.toFixed(1)} dB` : ''];
     const frozen = p.freezes.some((f) => f.tMs < w.tMs + 1000 && f.tMs + f.durationMs > w.tMs);
     ul.append('li').text(parts.filter(Boolean).join(', ') + (frozen ? ' (during a freeze)' : ''));
+  }
+}
+
+/** One row per stored moment: when, which frames, their scores, then the reference next to the received picture. */
+function renderThumbnails(el: HTMLElement, thumbs: readonly MomentThumbnail[]): void {
+  const div = d3.select(el);
+  div.append('p').attr('class', 'note').text('Worst moments: the reference frame that was due, next to what the viewer saw.');
+  const ul = div.append('ul').attr('class', 'worst-moments-list worst-thumbnails');
+  for (const t of thumbs) {
+    const li = ul.append('li').attr('class', 'worst-thumb-row').attr('data-t-ms', String(t.tMs));
+    const text = li.append('div').attr('class', 'worst-thumb-text');
+    text.append('strong').text(formatSeconds(t.tMs));
+    text.append('span').text(`VMAF ${t.vmaf === null ? '-' : t.vmaf.toFixed(1)}, PSNR ${t.psnrDb.toFixed(1)} dB, SSIM ${Number.isFinite(t.ssim) ? t.ssim.toFixed(3) : '-'}`);
+    text
+      .append('span')
+      .text(t.frozen ? `frozen ${formatMs(t.heldMs)}: frame ${t.shownNumber} still shown, ${t.referenceNumber} was due` : t.referenceNumber === t.shownNumber ? `frame ${t.shownNumber}` : `frame ${t.shownNumber} shown, ${t.referenceNumber} was due`);
+    const figure = (cls: string, src: string, caption: string) => {
+      const f = li.append('figure').attr('class', `worst-thumb ${cls}`);
+      f.append('img').attr('src', src).attr('width', t.width).attr('height', t.height).attr('alt', caption);
+      f.append('figcaption').text(caption);
+    };
+    figure('thumb-reference', t.reference, `reference, frame ${t.referenceNumber}`);
+    figure('thumb-received', t.received, `received, frame ${t.shownNumber}`);
   }
 }

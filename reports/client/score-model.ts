@@ -30,12 +30,33 @@ export interface WorstMoment {
   value: number;
 }
 
+/** A worst moment the run stored with thumbnails ('frame-thumbnail'): the reference that was due, the received frame. */
+export interface MomentThumbnail {
+  tMs: number;
+  second: number;
+  frozen: boolean;
+  heldMs: number;
+  shownNumber: number;
+  referenceNumber: number;
+  /** That frame's scores. */
+  vmaf: number | null;
+  psnrDb: number;
+  ssim: number;
+  width: number;
+  height: number;
+  /** data:image/jpeg URIs (anything else is dropped: the report makes no request). */
+  reference: string;
+  received: string;
+}
+
 export interface PeerScores {
   peerId: string;
   seconds: ScoreSecond[];
   freezes: FreezeSpan[];
   latency: LatencySecond[];
+  /** The run's own worst moments when it stored thumbnails, else worstMoments() of the seconds. */
   worst: WorstMoment[];
+  thumbnails: MomentThumbnail[];
   endMs: number;
 }
 
@@ -82,7 +103,7 @@ export function peerScores(timeline: readonly unknown[]): PeerScores[] {
   const peer = (id: string) => {
     let p = byPeer.get(id);
     if (!p) {
-      p = { peerId: id, seconds: [], freezes: [], latency: [], worst: [], endMs: 0 };
+      p = { peerId: id, seconds: [], freezes: [], latency: [], worst: [], thumbnails: [], endMs: 0 };
       byPeer.set(id, p);
     }
     return p;
@@ -109,6 +130,9 @@ export function peerScores(timeline: readonly unknown[]): PeerScores[] {
       const p = peer(e.peerId);
       p.latency.push({ tMs: e.tMs, medianMs: e.medianMs, maxMs: scoreNum(e.maxMs) ? e.maxMs : e.medianMs, frames: scoreNum(e.frames) ? e.frames : 0 });
       p.endMs = Math.max(p.endMs, e.tMs + 1000);
+    } else if (e.kind === 'frame-thumbnail') {
+      const t = momentThumbnail(e);
+      if (t) peer(e.peerId).thumbnails.push(t);
     }
   }
   const byTime = (a: { tMs: number }, b: { tMs: number }) => a.tMs - b.tMs;
@@ -117,7 +141,43 @@ export function peerScores(timeline: readonly unknown[]): PeerScores[] {
     p.seconds.sort(byTime);
     p.freezes.sort(byTime);
     p.latency.sort(byTime);
-    p.worst = worstMoments(p.seconds);
+    p.thumbnails.sort(byTime);
+    p.worst = p.thumbnails.length ? thumbnailMoments(p) : worstMoments(p.seconds);
+  }
+  return out;
+}
+
+const JPEG_URI = /^data:image\/jpeg;base64,[A-Za-z0-9+/=]+$/;
+
+function momentThumbnail(e: Record<string, unknown>): MomentThumbnail | null {
+  const nums = [e.tMs, e.second, e.heldMs, e.shownNumber, e.referenceNumber, e.psnrDb, e.width, e.height];
+  if (!nums.every(scoreNum) || typeof e.reference !== 'string' || typeof e.received !== 'string') return null;
+  if (!JPEG_URI.test(e.reference) || !JPEG_URI.test(e.received)) return null;
+  return {
+    tMs: e.tMs as number,
+    second: e.second as number,
+    frozen: e.frozen === true,
+    heldMs: e.heldMs as number,
+    shownNumber: e.shownNumber as number,
+    referenceNumber: e.referenceNumber as number,
+    vmaf: scoreNum(e.vmaf) ? e.vmaf : null,
+    psnrDb: e.psnrDb as number,
+    ssim: scoreNum(e.ssim) ? e.ssim : NaN,
+    width: e.width as number,
+    height: e.height as number,
+    reference: e.reference,
+    received: e.received,
+  };
+}
+
+/** The stored moments on the chart, each valued by its second's score (what the lines show). */
+function thumbnailMoments(p: PeerScores): WorstMoment[] {
+  const useVmaf = p.seconds.length > 0 && p.seconds.every((s) => s.vmaf !== null);
+  const out: WorstMoment[] = [];
+  for (const t of p.thumbnails) {
+    const s = p.seconds.find((x) => x.tMs === t.second * 1000);
+    if (!s || out.some((w) => w.tMs === s.tMs)) continue;
+    out.push({ tMs: s.tMs, metric: useVmaf ? 'vmaf' : 'psnr', value: useVmaf ? (s.vmaf as number) : s.psnrDb });
   }
   return out;
 }

@@ -16,6 +16,11 @@ export const SCORED_SCENARIO = {
 export interface ScoredRunOptions {
   /** No libvmaf: vmaf null in every second. */
   withoutVmaf?: boolean;
+  /**
+   * 'frame-thumbnail' events for sub-b's moments at 8 s, 20 s (frozen: frame 590 held, 620 due) and 23 s, with
+   * these JPEG data: URIs (the caller encodes them: jpeg-thumbnail.ts needs ffmpeg).
+   */
+  thumbnails?: { reference: string; received: string };
 }
 
 export function syntheticScoredTimeline(opts: ScoredRunOptions = {}): TimelineEvent[] {
@@ -41,6 +46,34 @@ export function syntheticScoredTimeline(opts: ScoredRunOptions = {}): TimelineEv
     }
   }
   timeline.push({ kind: 'freeze', tMs: 20_050, peerId: 'sub-b', durationMs: 1020 });
+  if (opts.thumbnails) {
+    for (const [second, frozen] of [
+      [8, false],
+      [20, true],
+      [23, false],
+    ] as const) {
+      const shown = second * 30 + 12;
+      timeline.push({
+        kind: 'frame-thumbnail',
+        tMs: second * 1000 + 400,
+        peerId: 'sub-b',
+        label: '0',
+        second,
+        metric: opts.withoutVmaf ? 'psnr' : 'vmaf',
+        value: frozen ? 10 : 60,
+        frozen,
+        heldMs: frozen ? 1000 : 0,
+        shownNumber: frozen ? 590 : shown,
+        referenceNumber: frozen ? 620 : shown,
+        vmaf: opts.withoutVmaf ? null : frozen ? 31.5 : 58.25,
+        psnrDb: frozen ? 24.5 : 33.1,
+        ssim: 0.91,
+        width: 160,
+        height: 90,
+        ...opts.thumbnails,
+      });
+    }
+  }
   timeline.push({ kind: 'network', tMs: 20_000, type: 'outage', durationMs: 1000, detail: 'both directions' });
   return timeline.sort((a, b) => a.tMs - b.tMs);
 }

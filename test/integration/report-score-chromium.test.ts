@@ -1,5 +1,6 @@
 // The score chart of a scored live run in headless Chromium: per subscriber, VMAF and PSNR lines, freezes shaded,
-// worst moments marked and listed, latency chart, hover text; PSNR only without VMAF. Screenshot: /tmp/report-score.png.
+// worst moments marked and listed (with the run's reference/received thumbnails when stored), latency chart, hover
+// text; PSNR only without VMAF. Screenshots: /tmp/report-score.png, /tmp/report-score-thumbs.png.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,12 +8,25 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium } from '../../harness/browser/launch.ts';
 import type { LaunchedChromium } from '../../harness/browser/launch.ts';
+import { i420Size } from '../../harness/media/i420.ts';
+import { jpegDataUri, jpegThumbnail } from '../../harness/media/jpeg-thumbnail.ts';
 import { writeReports } from '../../reports/write-reports.ts';
 import { openReport } from '../helpers/report-page.ts';
 import { requireChromium } from '../helpers/require-chromium.ts';
+import { requireFfmpeg } from '../helpers/require-ffmpeg.ts';
 import { syntheticScoredResults } from '../helpers/synthetic-scored-run.ts';
 
 const chromiumPath = requireChromium();
+const ffmpegPath = requireFfmpeg();
+
+/** A 320x180 I420 frame: a luma ramp across (or down) the picture, grey chroma. */
+function ramp(vertical: boolean) {
+  const width = 320;
+  const height = 180;
+  const data = new Uint8Array(i420Size(width, height)).fill(128);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = 16 + Math.round((219 * (vertical ? y / height : x / width)));
+  return { width, height, data };
+}
 
 /** The report opened at 1200x900; errors = console/page errors and foreign requests, as one list. */
 async function open(chromium: LaunchedChromium, file: string): Promise<{ page: Page; errors: string[] }> {
@@ -80,6 +94,45 @@ describe.skipIf(!chromiumPath)('score chart in headless Chromium', () => {
     const headers = await page.$$eval('table.summary th', (ths) => ths.map((t) => t.textContent ?? ''));
     expect(headers.join('|')).toMatch(/r factor/i);
     expect(headers.join('|')).toMatch(/video/i);
+    await page.close();
+  });
+
+  test.skipIf(!ffmpegPath)('stored worst moments: a row each with time, scores, the reference next to the received image, rendered', async () => {
+    const size = { width: 160, height: 90 };
+    const reference = jpegDataUri((await jpegThumbnail(ffmpegPath!, ramp(false), size)).jpeg);
+    const received = jpegDataUri((await jpegThumbnail(ffmpegPath!, ramp(true), size)).jpeg);
+    const { html } = writeReports(syntheticScoredResults({ thumbnails: { reference, received } }), join(dir, 'thumbs'), { layout: 'run' });
+    const { page, errors } = await open(chromium, html);
+    expect(errors).toEqual([]);
+    const rows = await page.$$eval('.score-peer[data-peer="sub-b"] .worst-thumb-row', (els) =>
+      els.map((el) => ({
+        tMs: Number((el as HTMLElement).dataset.tMs),
+        text: el.querySelector('.worst-thumb-text')?.textContent ?? '',
+        images: Array.from(el.querySelectorAll('figure')).map((f) => {
+          const img = f.querySelector('img') as HTMLImageElement;
+          return { cls: f.className, caption: f.querySelector('figcaption')?.textContent ?? '', complete: img.complete, naturalWidth: img.naturalWidth, naturalHeight: img.naturalHeight };
+        }),
+      })),
+    );
+    expect(rows.map((r) => r.tMs)).toEqual([8400, 20_400, 23_400]);
+    for (const r of rows) {
+      expect(r.images.map((i) => i.cls)).toEqual(['worst-thumb thumb-reference', 'worst-thumb thumb-received']);
+      for (const i of r.images) expect(i).toMatchObject({ complete: true, naturalWidth: 160, naturalHeight: 90 });
+    }
+    expect(rows[1].text).toContain('20.4 s');
+    expect(rows[1].text).toContain('VMAF 31.5, PSNR 24.5 dB');
+    expect(rows[1].text).toContain('frame 590 still shown, 620 was due');
+    expect(rows[1].images.map((i) => i.caption)).toEqual(['reference, frame 620', 'received, frame 590']);
+    // The reference sits left of the received picture, on one row.
+    const boxes = await page.$$eval('.score-peer[data-peer="sub-b"] .worst-thumb-row:nth-child(2) img', (imgs) => imgs.map((i) => i.getBoundingClientRect().toJSON() as DOMRect));
+    expect(boxes[0].right).toBeLessThanOrEqual(boxes[1].left);
+    expect(Math.abs(boxes[0].top - boxes[1].top)).toBeLessThan(1);
+    // sub-a stored none: its list stays text; the chart marks the stored moments.
+    expect(await page.$$('.score-peer[data-peer="sub-a"] .worst-thumb-row')).toHaveLength(0);
+    const marks = await page.$$eval('.score-peer[data-peer="sub-b"] .worst-moment', (els) => els.map((el) => Number((el as HTMLElement).dataset.tMs)));
+    expect(marks).toEqual([8000, 20_000, 23_000]);
+    await page.$eval('.score-peer[data-peer="sub-b"] .worst-thumbnails', (el) => el.scrollIntoView());
+    await page.screenshot({ path: '/tmp/report-score-thumbs.png' });
     await page.close();
   });
 

@@ -26,6 +26,27 @@ describe('score chart model', () => {
     expect(worstMoments([])).toEqual([]);
   });
 
+  it("a run's stored thumbnails are its worst moments; anything but a JPEG data: URI is dropped", () => {
+    const jpeg = 'data:image/jpeg;base64,/9j/2wBD';
+    const [a, b] = peerScores(syntheticScoredTimeline({ thumbnails: { reference: jpeg, received: jpeg } }));
+    expect(a.thumbnails).toEqual([]);
+    expect(b.thumbnails.map((t) => [t.second, t.frozen, t.shownNumber, t.referenceNumber])).toEqual([
+      [8, false, 252, 252],
+      [20, true, 590, 620],
+      [23, false, 702, 702],
+    ]);
+    expect(b.worst.map((w) => w.tMs)).toEqual([8000, 20_000, 23_000]);
+    // Valued by the second's VMAF, as the chart's line shows it.
+    expect(b.worst[1].value).toBe(b.seconds[20].vmaf);
+    // The run's pick wins over the chart's own: a moment moved to 30 s is marked there.
+    const moved = syntheticScoredTimeline({ thumbnails: { reference: jpeg, received: jpeg } }).map((e) => (e.kind === 'frame-thumbnail' && e.second === 23 ? { ...e, second: 30, tMs: 30_400 } : e));
+    expect(peerScores(moved)[1].worst.map((w) => w.tMs)).toEqual([8000, 20_000, 30_000]);
+    const [, foreign] = peerScores(syntheticScoredTimeline({ thumbnails: { reference: 'https://example.com/a.jpg', received: jpeg } }));
+    expect(foreign.thumbnails).toEqual([]);
+    const [, svg] = peerScores(syntheticScoredTimeline({ thumbnails: { reference: 'data:image/svg+xml;base64,PHN2Zz4=', received: jpeg } }));
+    expect(svg.thumbnails).toEqual([]);
+  });
+
   it('skips malformed events and needs a frame-score to have a chart', () => {
     const odd = [null, { kind: 'frame-score', tMs: 'x', peerId: 'a' }, { kind: 'freeze', tMs: 0, peerId: 'a', durationMs: 100 }, 7];
     expect(peerScores(odd)).toEqual([]);
