@@ -4,6 +4,7 @@ import { EXIT_BAD_INPUT, EXIT_CRASHED, isUserInputError } from './exit-codes.ts'
 import { createLogger } from './logger.ts';
 import { netqoeVersion } from './project.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { fixturesLadderCommand } from './commands/fixtures.ts';
 import { linkCommand } from './commands/link.ts';
 import { listCommand } from './commands/list.ts';
 import { reportCommand } from './commands/report.ts';
@@ -87,6 +88,20 @@ export async function main(argv: string[]): Promise<number> {
     .option('--seed <n>', "seed for the link's random loss (replaces the scenario's seed)", parseSeed)
     .action(async (file: string, opts: { backend: string; listen: string; forward: string; tcp?: boolean; out?: string; seed?: number }) => {
       exitCode = await linkCommand(file, opts);
+    });
+  program
+    .command('fixtures')
+    .description('test media generated with ffmpeg and cached in .cache/fixtures')
+    .command('ladder')
+    .description('encode (or find cached) an HLS bitrate ladder of a reference clip, with a Sabre movie manifest of its real segment sizes')
+    .option('--source <file>', 'a video file to encode instead of the 720p reference clip')
+    .option('--segment <duration>', 'segment duration (one GOP)', '2s')
+    .addOption(new Option('--format <format>', 'segment container').choices(['mpegts', 'fmp4']).default('mpegts'))
+    .option('--preset <preset>', 'x264 preset', 'veryfast')
+    .option('--out <dir>', 'copy the ladder folder there')
+    .option('--json', 'print the ladder (paths, sizes, bitrates) as JSON')
+    .action(async (opts: { source?: string; segment: string; format: 'mpegts' | 'fmp4'; preset: string; out?: string; json?: boolean }) => {
+      exitCode = await fixturesLadderCommand(opts);
     });
   program
     .command('report <results>')

@@ -13,6 +13,7 @@ import { runSimScenario } from '../../harness/run/run-sim.ts';
 import { parseScenarioText } from '../../harness/scenario/parse.ts';
 import type { Rung } from '../../harness/scenario/types.ts';
 import { requireFfmpeg } from '../helpers/require-ffmpeg.ts';
+import { runCli } from '../helpers/run-cli.ts';
 import { readSegment } from '../helpers/segment-packets.ts';
 
 const ffmpeg = requireFfmpeg();
@@ -128,5 +129,27 @@ describe.skipIf(!ffmpeg)('encoded ladder (real ffmpeg)', () => {
       // 400 kbps cannot carry the 500 kbps rung (its 2 s segments are ~1 Mbit): the player stays low.
       else expect(r.metrics.avgBitrateKbps).toBeLessThan(500);
     }
+  }, 60_000);
+
+  test('netqoe fixtures ladder encodes the default ladder of a given file, --out copies it, a second run finds it cached', async () => {
+    // A 4 s source: the default ladder goes up to 720p, which costs most of this test.
+    const clip = await ensureReferenceClip({ height: 360, durationS: 4, scenes: ['pattern'] });
+    const env = { NETQOE_FIXTURES_DIR: join(dir, 'cli') };
+    const out = join(dir, 'cli-out');
+    const first = runCli(['fixtures', 'ladder', '--source', clip.path, '--preset', 'ultrafast', '--segment', '1s', '--out', out], { env });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/\(encoded in [\d.]+ s\): 4 segments of 1 s, mpegts/);
+    expect(first.stdout).toMatch(/1280x720@30 +target {2}3000 kbps: average +\d+ kbps/);
+    const movie = JSON.parse(readFileSync(join(out, 'movie.json'), 'utf8')) as { segment_duration_ms: number; bitrates_kbps: number[]; segment_sizes_bits: number[][] };
+    expect(movie.segment_duration_ms).toBe(1000);
+    expect(movie.bitrates_kbps).toEqual([300, 750, 1500, 3000]);
+    expect(movie.segment_sizes_bits[2][3]).toBe(statSync(join(out, 'rung3', 'seg_00002.ts')).size * 8);
+    const again = runCli(['fixtures', 'ladder', '--source', clip.path, '--preset', 'ultrafast', '--segment', '1s', '--json'], { env });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ cached: true, segmentCount: 4 });
+    const missing = runCli(['fixtures', 'ladder'], { env: { ...env, FFMPEG_PATH: join(dir, 'no-ffmpeg') } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/FFMPEG_PATH=.*no-ffmpeg is not an executable file/);
   }, 60_000);
 });
