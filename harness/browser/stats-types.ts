@@ -57,6 +57,8 @@ export interface CandidatePairStats {
   currentRoundTripTimeMs: number | null;
   availableOutgoingBitrateBps: number | null;
   availableIncomingBitrateBps: number | null;
+  /** Bytes received on the pair so far (whole SRTP/SRTCP packets, as the transport sees them); absent in older records. */
+  bytesReceived?: number | null;
   localAddress: string | null;
   remoteAddress: string | null;
 }

@@ -26,12 +26,26 @@ import { isVp8KeyframeStart } from './rtp/vp8.ts';
 import type { CandidateMessage } from './signaling/messages.ts';
 import type { SfuLayerSwitch, SfuSubscriberSample, VideoCodec } from './types.ts';
 import { peerConfig, videoCodec } from './werift-config.ts';
+import { ProbePacer } from './probe-pacer.ts';
 import type { IcePolicy } from './werift-config.ts';
 
 /** How often the SFU lets each subscriber send probe padding, and its limits per tick. */
 export const PROBE_TICK_MS = 20;
 const MAX_PADDING_PER_TICK = 32;
-const PROBE_BURST_BYTES = 32 * 267;
+const PADDING_BYTES = 255;
+const PROBE_BURST_BYTES = 32 * (PADDING_BYTES + 20);
+
+/**
+ * A padding-only packet's payload: the padding itself, its last byte its length (RFC 3550 5.1). werift's
+ * SRTP encrypts the header and the payload it is given and ignores header.paddingSize: a packet built
+ * with an empty payload left as 30 bytes on the wire while the estimator counted 275, so a probe
+ * barely loaded the link and "measured" rates above a 600 kbps one (sfu-downlink-bwe test).
+ */
+function paddingPayload(): Buffer {
+  const payload = Buffer.alloc(PADDING_BYTES);
+  payload[PADDING_BYTES - 1] = PADDING_BYTES;
+  return payload;
+}
 
 export interface SubscriberOptions {
   id: string;
@@ -74,9 +88,7 @@ export class SubscriberPeer {
   private lastTwccSeen: RtcpTransportLayerFeedback | null = null;
   /** Everything sent to this subscriber (all feeds, padding included). */
   private readonly sentMeter = new RateMeter(1000);
-  private sentBytesSinceTick = 0;
-  private probeCreditBytes = 0;
-  private lastProbeTickMs: number | null = null;
+  private readonly pacer = new ProbePacer({ maxCreditBytes: PROBE_BURST_BYTES, tickMs: PROBE_TICK_MS });
   /** NACKs are answered within a share of the downlink estimate (retransmit-budget.ts). */
   readonly retransmits = new RetransmitBudget();
 
@@ -179,19 +191,23 @@ export class SubscriberPeer {
     };
   }
 
-  /** Sends through werift (which sets SSRC, payload type and header extensions) and tells the estimator. */
-  private send(sender: RTCRtpSender, rtp: RtpPacket, meter: RateMeter, tMs: number, probe: boolean): void {
-    // werift stamps the transport-wide sequence number synchronously inside sendRtp (before its first await).
+  /**
+   * Sends through werift (which sets SSRC, payload type and header extensions) and tells the estimator
+   * the packet's RTP size (header with the extensions werift added, payload; SRTP's tag not counted).
+   */
+  private send(sender: RTCRtpSender, rtp: RtpPacket, meter: RateMeter, tMs: number, probe: boolean): number {
+    // werift stamps the transport-wide sequence number and the extensions synchronously inside sendRtp (before its first await).
     const transport = sender.dtlsTransport;
     const seqBefore = transport?.transportSequenceNumber;
     sender.sendRtp(rtp).catch(() => undefined);
     const seqAfter = transport?.transportSequenceNumber;
     const transportSeq = this.opts.transportCc && seqAfter !== undefined && seqAfter !== seqBefore ? seqAfter : null;
-    const bytes = 12 + rtp.payload.length + (rtp.header.padding ? rtp.header.paddingSize : 0) + (transportSeq === null ? 0 : 8);
+    const bytes = rtp.header.serializeSize + rtp.payload.length;
     meter.add(bytes, tMs);
     this.sentMeter.add(bytes, tMs);
-    this.sentBytesSinceTick += bytes;
+    if (!probe) this.pacer.onMedia(bytes);
     this.opts.estimator.onSent({ bytes, tMs, transportSeq, probe });
+    return bytes;
   }
 
   /**
@@ -202,33 +218,17 @@ export class SubscriberPeer {
    */
   probeTick(): void {
     const now = this.opts.now();
-    const probe = this.opts.estimator.probeBps?.(now) ?? 0;
-    if (this.closed || probe <= 0) {
-      // Start the next probe afresh: what was sent while not probing must not eat its credit.
-      this.probeCreditBytes = 0;
-      this.sentBytesSinceTick = 0;
-      this.lastProbeTickMs = now;
-      return;
-    }
-    const dtMs = this.lastProbeTickMs === null ? PROBE_TICK_MS : Math.min(100, now - this.lastProbeTickMs);
-    this.lastProbeTickMs = now;
-    const sentBytes = this.sentBytesSinceTick;
-    this.sentBytesSinceTick = 0;
-    this.probeCreditBytes = Math.min(PROBE_BURST_BYTES, this.probeCreditBytes + (probe * dtMs) / 8000 - sentBytes);
-    if (this.probeCreditBytes <= 0) {
-      this.probeCreditBytes = Math.max(-PROBE_BURST_BYTES, this.probeCreditBytes);
-      return;
-    }
+    const probe = this.closed ? 0 : (this.opts.estimator.probeBps?.(now) ?? 0);
+    let credit = this.pacer.tick(now, probe);
+    if (credit <= 0) return;
     const feed = [...this.feeds.values()].find((f) => f.forwarder.currentLayer !== null);
     if (!feed) return;
     const sender = feed.transceiver.sender;
-    for (let i = 0; i < MAX_PADDING_PER_TICK && this.probeCreditBytes > 0; i++) {
+    for (let i = 0; i < MAX_PADDING_PER_TICK && credit > 0; i++) {
       const slot = feed.forwarder.paddingSlot();
       if (slot === null) return;
-      const header = new RtpHeader({ padding: true, paddingSize: 255, marker: false, sequenceNumber: slot.sequenceNumber, timestamp: slot.timestamp, ssrc: sender.ssrc });
-      const rtp = new RtpPacket(header, Buffer.alloc(0));
-      this.send(sender, rtp, feed.meter, now, true);
-      this.probeCreditBytes -= 12 + 255;
+      const header = new RtpHeader({ padding: true, paddingSize: PADDING_BYTES, marker: false, sequenceNumber: slot.sequenceNumber, timestamp: slot.timestamp, ssrc: sender.ssrc });
+      credit = this.pacer.spend(this.send(sender, new RtpPacket(header, paddingPayload()), feed.meter, now, true));
     }
   }
 

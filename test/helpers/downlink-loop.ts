@@ -1,5 +1,5 @@
 // A virtual-time stand-in for one SFU subscriber: the SFU side as harness/sfu/subscriber.ts does it
-// (forward the chosen layer's frames, pad every 20 ms up to the estimator's probeBps with 267-byte
+// (forward the chosen layer's frames, pad every 20 ms up to the estimator's probeBps (harness/sfu/probe-pacer.ts) with 267-byte
 // packets, at most 32 per tick, run the layer selector every 100 ms, switch at the target layer's
 // next keyframe), the scenario's link model downstream, and a Chrome-like receiver (TWCC feedback
 // every 50 ms from the lowest unreported packet to the highest arrived, RR every 1 s). Used to test
@@ -9,6 +9,7 @@ import type { LayerSelector, SimulcastLayer } from '../../algorithms/layer/types
 import { buildLinkModel } from '../../harness/link/link-model.ts';
 import type { Scenario } from '../../harness/scenario/types.ts';
 import type { DownlinkEstimator } from '../../harness/sfu/downlink-estimator.ts';
+import { ProbePacer } from '../../harness/sfu/probe-pacer.ts';
 
 export interface LoopLayer {
   rid: string;
@@ -72,8 +73,7 @@ export function runDownlinkLoop(opts: LoopOptions): LoopResult {
   let current = null as number | null;
   let pending = null as { layer: number; atMs: number } | null;
   let lastReason = '';
-  let credit = 0;
-  let sentSinceTick = 0;
+  const pacer = new ProbePacer({ maxCreditBytes: BURST_BYTES, tickMs: TICK_MS });
   let paddingBytes = 0;
   let mediaBytes = 0;
   let lost = 0;
@@ -91,7 +91,7 @@ export function runDownlinkLoop(opts: LoopOptions): LoopResult {
     const s16 = seq16;
     seq16 = (seq16 + 1) & 0xffff;
     est.onSent({ bytes, tMs: t, transportSeq: s16, probe });
-    sentSinceTick += bytes;
+    if (!probe) pacer.onMedia(bytes);
     sentWin += bytes;
     if (probe) paddingBytes += bytes;
     else mediaBytes += bytes;
@@ -160,17 +160,11 @@ export function runDownlinkLoop(opts: LoopOptions): LoopResult {
     }
     // Padding tick.
     if (t % TICK_MS === 0) {
-      const probe = est.probeBps?.(t) ?? 0;
-      if (probe <= 0) credit = 0;
-      else {
-        credit = Math.min(BURST_BYTES, credit + (probe * TICK_MS) / 8000 - sentSinceTick);
-        for (let i = 0; i < MAX_PAD_PER_TICK && credit > 0 && current !== null; i++) {
-          send(PAD_BYTES, t, true);
-          credit -= PAD_BYTES;
-        }
-        credit = Math.max(-BURST_BYTES, credit);
+      let credit = pacer.tick(t, est.probeBps?.(t) ?? 0);
+      for (let i = 0; i < MAX_PAD_PER_TICK && credit > 0 && current !== null; i++) {
+        send(PAD_BYTES, t, true);
+        credit = pacer.spend(PAD_BYTES);
       }
-      sentSinceTick = 0;
     }
     if (t % 1000 === 999) {
       const e = est.estimate(t);

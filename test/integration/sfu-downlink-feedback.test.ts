@@ -56,6 +56,18 @@ describe.skipIf(!chromiumPath)('downlink feedback (transport-cc) and probing', (
           `probe: ${probes.length} padding packets (${Math.round((probeBytes * 8) / 3000)} kbps over 3 s), ${probeAcked} acknowledged`,
       );
       expect(probes.length).toBeGreaterThan(300);
+      // What the estimator is told was sent is what went on the wire: Chrome's pair counted the SRTP
+      // packets (10-byte tag each) between two samples; the SFU's accounting of the same interval, media
+      // and padding, must match it (padding once went out as 30-byte packets counted as 275).
+      const samples = session.samplesOf('sub');
+      const s0 = samples.find((s) => s.tMs > probeFromMs)!;
+      const s1 = samples.filter((s) => s.tMs <= probeFromMs + 3000).at(-1)!;
+      const wireBytes = s1.candidatePair!.bytesReceived! - s0.candidatePair!.bytesReceived!;
+      const countedBytes = [...sent.values()].filter((p) => p.tMs > s0.tMs && p.tMs <= s1.tMs).reduce((n, p) => n + p.bytes + 10, 0);
+      console.log(`probe window ${((s1.tMs - s0.tMs) / 1000).toFixed(1)} s: Chrome received ${wireBytes} B, the SFU counted ${countedBytes} B (x${(wireBytes / countedBytes).toFixed(3)})`);
+      expect(s1.tMs - s0.tMs).toBeGreaterThan(1500);
+      expect(wireBytes / countedBytes).toBeGreaterThan(0.85);
+      expect(wireBytes / countedBytes).toBeLessThan(1.15);
       expect(probeAcked).toBeGreaterThan(0.9 * probes.length - 100); // the last feedbacks may still be on their way
       // Decoding is undisturbed by the padding.
       expect(after.framesDecoded).toBeGreaterThan(before.framesDecoded + 60);

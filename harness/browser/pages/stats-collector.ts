@@ -95,6 +95,7 @@ export function createStatsCollector(pc: RTCPeerConnection, opts: StatsCollector
         currentRoundTripTimeMs: rtt === null ? null : rtt * 1000,
         availableOutgoingBitrateBps: num(selected.availableOutgoingBitrate),
         availableIncomingBitrateBps: num(selected.availableIncomingBitrate),
+        bytesReceived: num(selected.bytesReceived),
         localAddress: local ? `${str(local.address) ?? '?'}:${num(local.port) ?? '?'}` : null,
         remoteAddress: remote ? `${str(remote.address) ?? '?'}:${num(remote.port) ?? '?'}` : null,
       };
