@@ -60,7 +60,10 @@ export interface BweAdapterOptions {
   paddingBackoffMaxMs?: number;
   /** Honour the estimator's probe requests. Default true. */
   probeClusters?: boolean;
-  /** Minimum probe window (see probe-schedule.ts). Default 250 ms: receive timestamps of a loaded receiver come in batches (tens of ms), which a short cluster takes for a faster link. */
+  /**
+   * Minimum probe window (see probe-schedule.ts). Default 100 ms (5 padding ticks): a 250 ms window at
+   * 2x the estimate over a saturated 600 kbps link filled its 200 ms queue, and the loss took the layer down.
+   */
   minProbeWindowMs?: number;
   /** The transport estimator under a 'maxBitrate' estimator. Default gcc. */
   transport?: BweFactory;
@@ -183,7 +186,7 @@ class BweDownlinkAdapter implements BweDownlinkEstimator {
     this.backoffMs = this.backoffStartMs;
     this.onError = opts.onError;
     this.onDecide = opts.onDecide;
-    this.schedule = new ProbeSchedule({ minWindowMs: opts.minProbeWindowMs ?? 250 });
+    this.schedule = new ProbeSchedule({ minWindowMs: opts.minProbeWindowMs ?? 100 });
     this.decision = { targetBps: opts.startBps ?? 300_000, reason: 'no feedback yet: start rate' };
     this.targetBps = this.decision.targetBps;
     this.reason = this.decision.reason;

@@ -60,7 +60,11 @@ describe.skipIf(!chromiumPath)('SFU downlink estimation with gcc', () => {
         await session.waitFor(() => latestLayer() === 'h', dropAt - sfu.now() - 500, 'subscriber on h before the drop');
         const hBeforeMs = sfu.now();
         await session.waitFor(() => sfu.now() > returnAt, returnAt - sfu.now() + 3000, 'the low phase');
-        await session.waitFor(() => switches().some((s) => s.tMs > returnAt && s.to === 'h'), 16_000, 'back on h after the return');
+        const trail = () => subSamples().filter((s) => s.tMs > dropAt).map((s) => `${((s.tMs - dropAt) / 1000).toFixed(1)} s ${s.layer} ${Math.round(s.estimateBps / 1000)} kbps: ${s.estimateReason}`);
+        await session.waitFor(() => switches().some((s) => s.tMs > returnAt && s.to === 'h'), 16_000, 'back on h after the return').catch((err: unknown) => {
+          console.log(`per second from the drop:\n${trail().join('\n')}`); // what the estimator did, when it fails
+          throw err;
+        });
         const n = session.samplesOf('sub').length;
         await session.waitFor(() => session.samplesOf('sub').length >= n + 2, 5000, 'two more samples on h');
 
