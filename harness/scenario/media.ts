@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { MediaSpec, Rung } from './types.ts';
 import { ScenarioError } from './errors.ts';
+import { parseResolution } from './units.ts';
 
 /** Pensieve's and Sabre's ladder (Mao et al., SIGCOMM 2017): the ABR literature's common yardstick. */
 export const DEFAULT_LADDER: readonly Rung[] = [
@@ -60,7 +61,20 @@ export function parseSabreManifest(text: string, file: string): SabreManifest {
       throw bad(`segment_sizes_bits[${i}]`, `expected ${br.length} sizes > 0 (one per bitrate), got ${JSON.stringify(row)?.slice(0, 60)}`);
     }
   });
-  const rungs = (br as number[]).map((kbps) => ({ bitrateBps: kbps * 1000, ...guessResolution(kbps * 1000), fps: 30 }));
+  // Optional (netqoe's encoded ladders write them; Sabre ignores them): one "WxH" and one fps per bitrate.
+  const res = data.resolutions;
+  const sizesWh = Array.isArray(res) ? res.map((r) => parseResolution(r)) : [];
+  if (res !== undefined && (!Array.isArray(res) || res.length !== br.length || sizesWh.some((p) => !p.ok))) {
+    throw bad('resolutions', `expected ${br.length} resolutions like "1280x720" (one per bitrate), got ${JSON.stringify(res)?.slice(0, 60)}`);
+  }
+  const fps = data.frame_rates;
+  if (fps !== undefined && (!Array.isArray(fps) || fps.length !== br.length || fps.some((f) => typeof f !== 'number' || !(f > 0)))) {
+    throw bad('frame_rates', `expected ${br.length} numbers > 0 (one per bitrate), got ${JSON.stringify(fps)?.slice(0, 60)}`);
+  }
+  const rungs = (br as number[]).map((kbps, i) => {
+    const wh = sizesWh[i];
+    return { bitrateBps: kbps * 1000, ...(wh?.ok ? wh.value : guessResolution(kbps * 1000)), fps: (fps as number[] | undefined)?.[i] ?? 30 };
+  });
   return { segmentDurationMs: seg, rungs, segmentSizesBits: sizes as number[][] };
 }
 

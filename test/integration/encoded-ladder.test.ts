@@ -112,6 +112,7 @@ describe.skipIf(!ffmpeg)('encoded ladder (real ffmpeg)', () => {
       writeFileSync(scenarioFile, yaml);
       const scenario = parseScenarioText(yaml, scenarioFile);
       expect(scenario.media.source).toBe('manifest');
+      expect(scenario.media.rungs).toEqual(RUNGS); // the manifest's resolutions, not ones guessed from the bitrates
       return runSimScenario(scenario, getAbr('throughput')!);
     };
     for (const down of ['20Mbps', '400kbps']) {

@@ -135,16 +135,27 @@ describe('playlists and the Sabre manifest', () => {
           ),
         ),
         ([kbps, bytes, segS]) => {
-          const rungs = [...kbps].sort((a, b) => a - b).map((k) => R(k, 640, 360));
+          // Sizes and frame rates unlike what the loader would guess from the bitrate.
+          const rungs = [...kbps].sort((a, b) => a - b).map((k, i) => R(k, 2 * (100 + i), 2 * (50 + i), 24 + i));
           const movie = sabreManifest(rungs, bytes, segS * 1000);
           const back = parseSabreManifest(JSON.stringify(movie), 'movie.json');
           expect(back.segmentDurationMs).toBe(segS * 1000);
-          expect(back.rungs.map((r) => r.bitrateBps)).toEqual(rungs.map((r) => r.bitrateBps));
+          expect(back.rungs).toEqual(rungs);
           expect(back.segmentSizesBits.length).toBe(bytes[0].length);
           back.segmentSizesBits.forEach((row, s) => row.forEach((bits, q) => expect(bits).toBe(bytes[q][s] * 8)));
         },
       ),
     );
+  });
+
+  test('the scenario loader checks the optional resolutions and frame_rates, and guesses without them', () => {
+    const base = { segment_duration_ms: 2000, bitrates_kbps: [300, 3000], segment_sizes_bits: [[1, 2]] };
+    const load = (extra: object) => parseSabreManifest(JSON.stringify({ ...base, ...extra }), 'movie.json');
+    expect(load({}).rungs.map((r) => [r.width, r.height, r.fps])).toEqual([[426, 240, 30], [1920, 1080, 30]]);
+    expect(load({ resolutions: ['426x240', '1280x720'], frame_rates: [15, 30] }).rungs.map((r) => [r.width, r.height, r.fps])).toEqual([[426, 240, 15], [1280, 720, 30]]);
+    expect(() => load({ resolutions: ['426x240'] })).toThrow(/resolutions: expected 2 resolutions like "1280x720" \(one per bitrate\), got \["426x240"\]/);
+    expect(() => load({ resolutions: ['426x240', 'big'] })).toThrow(/resolutions: expected 2 resolutions/);
+    expect(() => load({ frame_rates: [30, 0] })).toThrow(/frame_rates: expected 2 numbers > 0/);
   });
 
   test('sabreManifest refuses rungs cut differently', () => {
