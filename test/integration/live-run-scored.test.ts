@@ -1,22 +1,30 @@
 // A live run with `score`: the publishers' camera plays the numbered 720p clip, the subscriber records what it
-// shows, and the run's timeline gets per-second 'frame-score' (VMAF/PSNR/SSIM), 'latency' and any 'freeze'.
+// shows, and the run's timeline gets per-second 'frame-score' (VMAF/PSNR/SSIM), 'latency' and any 'freeze', and
+// the worst moments' thumbnails ('frame-thumbnail'). A 1 s downlink outage makes a freeze: its frozen frame gets
+// pixels although the pages copy only every 3rd (frame-capture.ts FROZEN_GAP_MS).
 import { describe, expect, test } from 'vitest';
 import { runLiveScenario } from '../../harness/run/run-live.ts';
 import { parseScenarioText } from '../../harness/scenario/parse.ts';
 import { requireChromium } from '../helpers/require-chromium.ts';
+import { decodeJpeg, jpegFromDataUri, jpegInfo, lumaMad } from '../helpers/jpeg-info.ts';
 import { requireFfmpeg } from '../helpers/require-ffmpeg.ts';
 
 const chromium = requireChromium();
 const ffmpeg = requireFfmpeg();
 const SCENARIO = `name: live-scored
-duration: 8s
+duration: 10s
 mode: live
 network:
   - { at: 0s, down: 5Mbps, up: 5Mbps, rtt: 40ms }
+webrtc:
+  subscribers:
+    - id: s1
+      events:
+        - { type: outage, at: 4s, duration: 1s, direction: down }
 `;
 
 describe.skipIf(!chromium || !ffmpeg)('live run, scored', () => {
-  test('an 8 s call scored: frame-score per second with VMAF, latency per second, videoMos', async () => {
+  test('a 10 s call with a 1 s outage on the downlink, scored: frame-score per second with VMAF, latency per second, videoMos, worst-moment thumbnails', async () => {
     const s = parseScenarioText(SCENARIO, '/tmp/live-scored.yaml');
     const started = performance.now();
     const [run] = await runLiveScenario(s, { score: { pixelsEveryNth: 3 } });
@@ -24,7 +32,7 @@ describe.skipIf(!chromium || !ffmpeg)('live run, scored', () => {
     const scores = run.timeline.flatMap((e) => (e.kind === 'frame-score' ? [e] : []));
     const latency = run.timeline.flatMap((e) => (e.kind === 'latency' ? [e] : []));
     console.log(
-      `scored 8 s live run in ${((performance.now() - started) / 1000).toFixed(1)} s wall: ` +
+      `scored 10 s live run in ${((performance.now() - started) / 1000).toFixed(1)} s wall: ` +
         scores.map((e) => `${e.tMs / 1000}s VMAF ${e.vmaf} PSNR ${e.psnrDb} (${e.framesScored}/${e.framesDisplayed})`).join('; ') +
         `; latency ${latency.map((e) => e.medianMs).join(', ')} ms; videoMos ${run.metrics.videoMos}`,
     );
@@ -35,5 +43,23 @@ describe.skipIf(!chromium || !ffmpeg)('live run, scored', () => {
     expect(latency.length).toBeGreaterThanOrEqual(3);
     expect(latency.every((e) => e.medianMs > 20 && e.medianMs < 1000)).toBe(true); // 2 x 20 ms of link at least one way... and sane
     expect(run.metrics.videoMos).toBeGreaterThan(1);
+
+    // The worst moments' thumbnails: whole 160x90 JPEGs; a frozen moment's received picture is not the one due.
+    const thumbs = run.timeline.flatMap((e) => (e.kind === 'frame-thumbnail' ? [e] : []));
+    const freezes = run.timeline.flatMap((e) => (e.kind === 'freeze' ? [e] : []));
+    const lines: string[] = [];
+    for (const t of thumbs) {
+      const ref = jpegFromDataUri(t.reference);
+      const rec = jpegFromDataUri(t.received);
+      const mad = lumaMad(await decodeJpeg(ffmpeg!, ref), await decodeJpeg(ffmpeg!, rec));
+      lines.push(`${t.tMs} ms ${t.frozen ? `frozen ${t.heldMs} ms` : 'fresh'} shown ${t.shownNumber} ref ${t.referenceNumber} VMAF ${t.vmaf} PSNR ${t.psnrDb}: ${ref.length}+${rec.length} B, MAD ${mad.toFixed(1)}`);
+      expect(jpegInfo(ref)).toEqual({ width: 160, height: 90 });
+      expect(jpegInfo(rec)).toEqual({ width: 160, height: 90 });
+      if (t.frozen) expect(mad).toBeGreaterThan(8);
+    }
+    console.log(`freezes ${freezes.map((f) => `${f.tMs}+${f.durationMs}`).join(', ')}; thumbnails: ${lines.join('; ')}`);
+    expect(thumbs.length).toBeGreaterThanOrEqual(1);
+    expect(thumbs.length).toBeLessThanOrEqual(3);
+    expect(thumbs.some((t) => t.frozen)).toBe(true);
   }, 120_000);
 });

@@ -47,6 +47,13 @@ interface VideoFrameMetadataLike {
 
 type Capture = { stop(): Promise<FrameCaptureStats> };
 
+/**
+ * With pixelsEveryNth > 1, a frame followed by a gap this long gets its pixels anyway: every freeze by Chrome's
+ * rule (gap >= avg + 150 ms) is one, and the frozen picture is what the viewer looked at longest (the report's
+ * worst-moment thumbnails show it).
+ */
+export const FROZEN_GAP_MS = 150;
+
 function startWorker(opts: FrameCaptureOptions, stats: FrameCaptureStats, onError: (m: string) => void): { worker: Worker; stop(): Promise<FrameCaptureStats> } {
   const worker = new Worker(new URL('./frame-capture-worker.ts', import.meta.url), { type: 'module' });
   let stopped: (() => void) | null = null;
@@ -78,6 +85,16 @@ export function startFrameCapture(video: HTMLVideoElement, opts: FrameCaptureOpt
   const origin = performance.timeOrigin;
   let stopped = false;
   let lastPresented = -1;
+  // Subsampled pixels: each frame is posted when the next one is presented, with its pixels if the gap says it froze.
+  const everyNth = Math.max(1, opts.pixelsEveryNth ?? 1);
+  const holdBack = opts.pixels && everyNth > 1;
+  let held: { frame: VideoFrame; pixels: boolean; header: object; displayMs: number } | null = null;
+  const post = (nextDisplayMs: number | null) => {
+    if (!held) return;
+    const frozen = nextDisplayMs !== null && nextDisplayMs - held.displayMs >= FROZEN_GAP_MS;
+    w.worker.postMessage({ type: 'frame', frame: held.frame, pixels: held.pixels || frozen, header: held.header }, [held.frame as unknown as Transferable]);
+    held = null;
+  };
   const onFrame = (_now: number, meta: VideoFrameMetadataLike) => {
     if (stopped) return;
     video.requestVideoFrameCallback(onFrame as VideoFrameRequestCallback);
@@ -100,13 +117,19 @@ export function startFrameCapture(video: HTMLVideoElement, opts: FrameCaptureOpt
       receiveEpochMs: meta.receiveTime !== undefined ? origin + meta.receiveTime : null,
       presentedFrames: meta.presentedFrames,
     };
-    const pixels = opts.pixels && meta.presentedFrames % Math.max(1, opts.pixelsEveryNth ?? 1) === 0;
-    w.worker.postMessage({ type: 'frame', frame, pixels, header }, [frame as unknown as Transferable]);
+    const pixels = opts.pixels && meta.presentedFrames % everyNth === 0;
+    if (!holdBack) {
+      w.worker.postMessage({ type: 'frame', frame, pixels, header }, [frame as unknown as Transferable]);
+      return;
+    }
+    post(meta.expectedDisplayTime);
+    held = { frame, pixels, header, displayMs: meta.expectedDisplayTime };
   };
   video.requestVideoFrameCallback(onFrame as VideoFrameRequestCallback);
   return {
     stop() {
       stopped = true;
+      post(null);
       return w.stop();
     },
   };
