@@ -32,6 +32,7 @@ describe.skipIf(!ffmpeg)('worst-moment thumbnails', () => {
     const timeline = buildTimeline(displayed, clip.frames, clip.fps);
     expect(timeline.freezes).toHaveLength(1);
     const scores = await scoreView({ referencePath: clip.path, slots: timeline.slots, frameAt: (k) => shown[k].f, ffmpegPath: ffmpeg! });
+    const t0 = performance.now();
     const events = await momentThumbnails({
       peerId: 'sub',
       label: '1',
@@ -46,6 +47,7 @@ describe.skipIf(!ffmpeg)('worst-moment thumbnails', () => {
       // Every second, to get both kinds: with 3 s spacing the frozen second 1 would be alone.
       pick: { count: 3, spacingMs: 1000 },
     });
+    console.log(`3 moments, 6 thumbnails in ${(performance.now() - t0).toFixed(0)} ms`);
     expect(events.map((e) => [e.second, e.frozen])).toEqual([
       [0, false],
       [1, true],
