@@ -63,7 +63,9 @@ describe.skipIf(!chromiumPath)('handover with address change (live)', () => {
     expect(r.metrics.iceRecoveryS).toBeUndefined();
     expect(r.metrics.iceUnrecoveredS).toBeGreaterThan(4);
     // The SFU's own rule sees the phone's path die (werift itself would say nothing for ~30 s).
-    expect(r.metrics.sfuDetectS).toBeGreaterThanOrEqual(2.5);
+    // The rule counts 2.5 s from the last packet heard, which came a few ms before the path went dark
+    // (2.496 s measured once): a frame interval below 2.5 s is the rule working, not firing early.
+    expect(r.metrics.sfuDetectS).toBeGreaterThanOrEqual(2.4);
     expect(r.metrics.sfuDetectS).toBeLessThan(4);
   }, 40_000);
 
