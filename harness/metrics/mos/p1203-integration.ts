@@ -72,6 +72,84 @@ function decay(b: number, d: number, x: number): number {
   return b + (1 - b) * Math.pow(0.5, x / d);
 }
 
+// Eq. 21's time weight w1 of each second, per session length: computed once per length (sessions of a run
+// share a few lengths); Math.exp per second was the largest part of the integration.
+const TIME_WEIGHT_LENGTHS = 64;
+const timeWeightCache = new Map<number, Float64Array>();
+function timeWeights(durationS: number): Float64Array {
+  let w = timeWeightCache.get(durationS);
+  if (!w) {
+    w = new Float64Array(durationS);
+    for (let t = 0; t < durationS; t++) w[t] = C.t1 + C.t2 * Math.exp(t / durationS / C.t3);
+    if (timeWeightCache.size >= TIME_WEIGHT_LENGTHS) timeWeightCache.delete(timeWeightCache.keys().next().value!);
+    timeWeightCache.set(durationS, w);
+  }
+  return w;
+}
+
+/**
+ * percentileLinear(values, 10) by selecting the two ranks it reads (Hoare's quickselect) instead of sorting.
+ * Equal to it for finite values (a -0 may come where the sort gave 0: the bias max(0, -x) is the same);
+ * anything else goes through percentileLinear itself. Reorders values.
+ */
+function percentile10(values: Float64Array): number {
+  const n = values.length;
+  for (let i = 0; i < n; i++) if (!Number.isFinite(values[i])) return percentileLinear(Array.from(values), 10);
+  if (n === 0) return NaN;
+  const pos = ((n - 1) * 10) / 100;
+  const lo = Math.floor(pos);
+  const hi = Math.min(n - 1, lo + 1);
+  const atLo = selectRank(values, lo);
+  // After the selection everything right of lo is >= values[lo]: rank lo + 1 is their minimum.
+  let atHi = atLo;
+  if (hi > lo) {
+    atHi = values[lo + 1];
+    for (let i = lo + 2; i < n; i++) if (values[i] < atHi) atHi = values[i];
+  }
+  return atLo + (atHi - atLo) * (pos - lo);
+}
+
+/** Moves the k-th smallest value to index k, smaller ones before it, larger or equal ones after; returns it. */
+function selectRank(a: Float64Array, k: number): number {
+  let left = 0;
+  let right = a.length - 1;
+  while (right > left) {
+    const pivot = a[(left + right) >> 1];
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const tmp = a[i];
+        a[i] = a[j];
+        a[j] = tmp;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return a[k];
+}
+
+// Reused for each session's recency-weighted differences (allocating them per call cost more than using them).
+let diffScratch = new Float64Array(1024);
+
+// decay(c1, c2, x) for x = 0, 1, 2, ... s before the end, grown as longer sessions come: the same numbers for
+// every session, so they are computed once.
+let recencyTable = new Float64Array(0);
+function recencyWeights(durationS: number): Float64Array {
+  if (recencyTable.length < durationS) {
+    const grown = new Float64Array(Math.max(durationS, 2 * recencyTable.length, 1024));
+    for (let x = 0; x < grown.length; x++) grown[x] = decay(C.c1, C.c2, x);
+    recencyTable = grown;
+  }
+  return recencyTable;
+}
+
 export function p1203Integrate(input: P1203IntegrationInput): P1203IntegrationResult {
   const { o22 } = input;
   if (o22.length === 0) throw new RangeError('P.1203.3 needs at least one second of video (O.22)');
@@ -84,21 +162,28 @@ export function p1203Integrate(input: P1203IntegrationInput): P1203IntegrationRe
   const { totalStallS, numStalls, avgStallIntervalS } = stallFeatures(stalls, durationS);
 
   // Clauses 8.1.2.2-8.1.2.5: quality spread, change rate and direction changes of O.22.
-  const spread = Math.max(...o22) - Math.min(...o22);
+  let o22Max = -Infinity;
+  let o22Min = Infinity;
+  for (let i = 0; i < o22.length; i++) {
+    o22Max = Math.max(o22Max, o22[i]);
+    o22Min = Math.min(o22Min, o22[i]);
+  }
+  const spread = o22Max - o22Min;
   let changes = 0;
   for (let i = 1; i < durationS; i++) if (Math.abs(o22[i] - o22[i - 1]) > 0.2) changes++;
   const changeRate = changes / durationS;
   const { longestS, total: dirChanges } = qualityDirectionChanges(o22);
 
   // Eqs. 19-21: per-second audiovisual quality and its recency-weighted mean.
-  const o34: number[] = [];
+  const o34 = new Array<number>(durationS);
+  const w1s = timeWeights(durationS);
   let num = 0;
   let den = 0;
   for (let t = 0; t < durationS; t++) {
     let q = clamp(C.av1 + C.av2 * o21[t] + C.av3 * o22[t] + C.av4 * o21[t] * o22[t], 1, 5);
     if (input.amendment1Audiovisual) q = (1 - Math.max(0, C.amd1AThreshold - o21[t])) * (q - 1) + 1;
-    o34.push(q);
-    const w1 = C.t1 + C.t2 * Math.exp(t / durationS / C.t3);
+    o34[t] = q;
+    const w1 = w1s[t];
     const w2 = C.t4 - C.t5 * q;
     num += w1 * w2 * q;
     den += w1 * w2;
@@ -106,8 +191,11 @@ export function p1203Integrate(input: P1203IntegrationInput): P1203IntegrationRe
   const o35Baseline = num / den;
 
   // Eqs. 5-7: the negative bias of recent drops below the baseline.
-  const diffs = o34.map((q, i) => (q - o35Baseline) * decay(C.c1, C.c2, durationS - i - 1));
-  const negativeBias = Math.max(0, -percentileLinear(diffs, 10)) * C.c23;
+  const recency = recencyWeights(durationS);
+  if (diffScratch.length < durationS) diffScratch = new Float64Array(Math.max(durationS, 2 * diffScratch.length));
+  const diffs = diffScratch.subarray(0, durationS);
+  for (let i = 0; i < durationS; i++) diffs[i] = (o34[i] - o35Baseline) * recency[durationS - i - 1];
+  const negativeBias = Math.max(0, -percentile10(diffs)) * C.c23;
   // Eqs. 23-27: oscillation and adaptation compensation, only when the direction changes are short-lived.
   let oscComp = 0;
   if (longestS / durationS < 0.25 && longestS < 30) {
@@ -142,35 +230,39 @@ export function p1203Integrate(input: P1203IntegrationInput): P1203IntegrationRe
 export function qualityDirectionChanges(o22: readonly number[]): { longestS: number; total: number } {
   const order = 5;
   const step = 3;
-  const padded = [...new Array<number>(order - 1).fill(o22[0]), ...o22, ...new Array<number>(order - 1).fill(o22[o22.length - 1])];
-  const ma: number[] = [];
-  for (let i = 0; i + order <= padded.length; i++) {
-    let s = 0;
-    for (let j = 0; j < order; j++) s += padded[i + j];
-    ma.push(s / order);
-  }
-  const dirs: number[] = [];
-  for (let i = 0; i + step < ma.length; i += step) {
-    const d = ma[i + step] - ma[i];
-    dirs.push(d > 0.2 ? 1 : d > -0.2 && d < 0.2 ? 0 : -1);
-  }
-  // Indices where the direction flips (the first non-zero one counts as a flip).
-  const flips: number[] = [];
+  const n = o22.length;
+  const pad = order - 1;
+  const padded = new Float64Array(n + 2 * pad);
+  padded.fill(o22[0], 0, pad);
+  for (let i = 0; i < n; i++) padded[pad + i] = o22[i];
+  padded.fill(o22[n - 1], pad + n);
+  const maLength = padded.length - order + 1;
+  // The moving average at i, summed in the same order as a loop over the window from 0.
+  const ma = (i: number) => (0 + padded[i] + padded[i + 1] + padded[i + 2] + padded[i + 3] + padded[i + 4]) / order;
+  // Directions every step s (only those points of the average are needed); a flip is a non-zero direction other
+  // than the last one (the first non-zero one counts); the longest stretch runs between flips, or from the start
+  // or to the end.
+  let dirCount = 0;
   let lastDir = 0;
-  dirs.forEach((d, i) => {
-    if (d !== 0 && d !== lastDir) {
-      flips.push(i);
-      lastDir = d;
+  let flips = 0;
+  let lastFlip = 0;
+  let longest = 0;
+  let prev = maLength > 0 ? ma(0) : NaN;
+  for (let i = 0; i + step < maLength; i += step) {
+    const next = ma(i + step);
+    const d = next - prev;
+    prev = next;
+    const dir = d > 0.2 ? 1 : d > -0.2 && d < 0.2 ? 0 : -1;
+    if (dir !== 0 && dir !== lastDir) {
+      longest = Math.max(longest, dirCount - lastFlip);
+      lastFlip = dirCount;
+      flips++;
+      lastDir = dir;
     }
-  });
-  let longest: number;
-  if (flips.length > 0) {
-    const marks = [0, ...flips, dirs.length];
-    longest = Math.max(...marks.slice(1).map((m, i) => m - marks[i])) * step;
-  } else {
-    longest = dirs.length * step;
+    dirCount++;
   }
-  return { longestS: longest, total: flips.length };
+  longest = Math.max(longest, dirCount - lastFlip);
+  return { longestS: longest * step, total: flips };
 }
 
 /** Clause 8.1.1.1: stall length weighted by recency, number of stalls, mean interval between them. */

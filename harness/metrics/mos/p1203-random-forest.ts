@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { P1203Stall } from './p1203-integration.ts';
-import { percentileLinear } from './p1203-shared.ts';
+import { percentileOfSorted } from './p1203-shared.ts';
 
 export interface P1203RandomForest {
   /** Mean prediction of the trees for one feature vector. */
@@ -16,18 +16,64 @@ export type P1203Tree = readonly (readonly [number, number, number, number, numb
 
 export function p1203RandomForest(trees: readonly P1203Tree[]): P1203RandomForest {
   if (trees.length === 0) throw new RangeError('a P.1203 random forest needs at least one tree');
-  const run = (tree: P1203Tree, features: readonly number[]): number => {
-    let node = 0;
-    for (let hops = 0; hops <= tree.length; hops++) {
-      const [, feature, threshold, left, right] = tree[node];
-      if (feature === -1) return threshold;
-      node = features[feature] < threshold ? left : right;
-    }
-    throw new RangeError('P.1203 random-forest tree has a cycle');
-  };
+  const walkers = trees.map(treeWalker);
   return {
     treeCount: trees.length,
-    predict: (features) => trees.reduce((sum, t) => sum + run(t, features), 0) / trees.length,
+    predict: (features) => {
+      let sum = 0;
+      for (let i = 0; i < walkers.length; i++) sum += walkers[i](features);
+      return sum / walkers.length;
+    },
+  };
+}
+
+const CYCLE = 'P.1203 random-forest tree has a cycle';
+
+/**
+ * A tree's prediction for a feature vector: its rows flattened into typed arrays (no tuple per visited node)
+ * when every split names a feature index and two existing rows; other trees are walked row by row, so they fail
+ * (or not) exactly where they did.
+ */
+function treeWalker(tree: P1203Tree): (features: readonly number[]) => number {
+  const n = tree.length;
+  const feature = new Int32Array(n);
+  const threshold = new Float64Array(n);
+  const left = new Int32Array(n);
+  const right = new Int32Array(n);
+  const isRow = (id: number) => Number.isInteger(id) && id >= 0 && id < n;
+  let flat = true;
+  for (let i = 0; i < n && flat; i++) {
+    const [, f, th, l, r] = tree[i];
+    if (f === -1) {
+      feature[i] = -1;
+    } else if (Number.isInteger(f) && f >= 0 && f < 2 ** 31 && isRow(l) && isRow(r)) {
+      feature[i] = f;
+      left[i] = l;
+      right[i] = r;
+    } else {
+      flat = false;
+    }
+    threshold[i] = th;
+  }
+  if (!flat) {
+    return (features) => {
+      let node = 0;
+      for (let hops = 0; hops <= n; hops++) {
+        const [, f, th, l, r] = tree[node];
+        if (f === -1) return th;
+        node = features[f] < th ? l : r;
+      }
+      throw new RangeError(CYCLE);
+    };
+  }
+  return (features) => {
+    let node = 0;
+    for (let hops = 0; hops <= n; hops++) {
+      const f = feature[node];
+      if (f === -1) return threshold[node];
+      node = features[f] < threshold[node] ? left[node] : right[node];
+    }
+    throw new RangeError(CYCLE);
   };
 }
 
@@ -101,6 +147,7 @@ export function p1203RandomForestFeatures(o21: readonly number[], o22: readonly 
   const sinceLastS = count > 0 ? durationS - rebuffers[count - 1].positionS : durationS;
   const v = o22.map(round3);
   const a = o21.map(round3);
+  const vSorted = [...v].sort((x, y) => x - y); // as percentileLinear sorts, once for the three percentiles
   return [
     count,
     lengthS + initial / 3,
@@ -108,7 +155,7 @@ export function p1203RandomForestFeatures(o21: readonly number[], o22: readonly 
     lengthS / durationS + initial / durationS / 3,
     sinceLastS,
     ...averageParts(v, 3),
-    ...[1, 5, 10].map((p) => percentileLinear(v, p)),
+    ...[1, 5, 10].map((p) => percentileOfSorted(vSorted, p)),
     ...averageParts(a, 2),
     durationS,
   ];

@@ -49,7 +49,11 @@ export function p1203SampleCount(mediaS: number): number {
 
 /** Percentile with linear interpolation between closest ranks (numpy's default 'linear' method). */
 export function percentileLinear(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
+  return percentileOfSorted([...values].sort((a, b) => a - b), p);
+}
+
+/** percentileLinear of values already sorted ascending. */
+export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return NaN;
   const pos = ((sorted.length - 1) * p) / 100;
   const lo = Math.floor(pos);
@@ -74,54 +78,80 @@ export function p1203FrameSampling(segments: readonly { durationS: number; frame
  * first decode time is kept, not one per frame; those are the same float64 sums (see sumFromZero).
  */
 export function p1203SampleSegments(segments: readonly { durationS: number; framesPerS: number }[], values: readonly number[] | null): number[] {
-  const firstDts: number[] = [];
-  const index: number[] = [];
+  if (scratchDts.length < segments.length) {
+    scratchDts = new Float64Array(Math.max(segments.length, 2 * scratchDts.length));
+    scratchIndex = new Int32Array(scratchDts.length);
+  }
+  const firstDts = scratchDts;
+  const index = scratchIndex;
+  let withFrames = 0;
   let dts = 0;
   let runFrameS = NaN; // frame length of the run of frames that started at 0, while no other length came between
   let runFrames = 0;
+  let runSums: SumTable | null = null;
   for (let k = 0; k < segments.length; k++) {
     const seg = segments[k];
     const n = Math.trunc(seg.durationS * seg.framesPerS);
     if (!(n > 0)) continue;
     const frameS = 1 / seg.framesPerS;
-    firstDts.push(dts);
-    index.push(k);
-    if (firstDts.length === 1 || (runFrames > 0 && frameS === runFrameS)) {
+    firstDts[withFrames] = dts;
+    index[withFrames] = k;
+    withFrames++;
+    if (withFrames === 1 || (runFrames > 0 && frameS === runFrameS)) {
+      if (withFrames === 1) runSums = sumCache.get(frameS) ?? null;
       runFrameS = frameS;
       runFrames += n;
-      dts = runFrames < SUM_CACHE_MIN_FRAMES || runFrames >= SUM_CACHE_MAX_FRAMES ? addRepeatedly(dts, frameS, n) : sumFromZero(frameS, runFrames);
+      if ((runFrames < SUM_CACHE_MIN_FRAMES && runSums === null) || runFrames >= SUM_CACHE_MAX_FRAMES) {
+        dts = addRepeatedly(dts, frameS, n);
+      } else {
+        if (runSums === null || runFrames >= runSums.length) runSums = sumTable(frameS, runFrames);
+        dts = runSums.sums[runFrames];
+      }
     } else {
       runFrames = 0;
       dts = addRepeatedly(dts, frameS, n);
     }
   }
   const count = p1203SampleCount(dts);
+  // Segment j is shown for the seconds t with firstDts[j] < t <= firstDts[j + 1]: out[floor(firstDts[j])] up to
+  // out[floor(firstDts[j + 1]) - 1].
   const out = new Array<number>(count);
-  let j = 0;
-  for (let t = 1; t <= count; t++) {
-    while (j + 1 < firstDts.length && firstDts[j + 1] < t) j++;
-    out[t - 1] = values === null ? index[j] : values[index[j]];
+  for (let j = 0; j < withFrames; j++) {
+    const from = Math.min(count, Math.floor(firstDts[j]));
+    const to = j + 1 < withFrames ? Math.min(count, Math.floor(firstDts[j + 1])) : count;
+    const v = values === null ? index[j] : values[index[j]];
+    for (let i = from; i < to; i++) out[i] = v;
   }
   return out;
 }
 
+// Per-call scratch (allocating typed arrays per call cost more than the loops); grown as needed.
+let scratchDts = new Float64Array(256);
+let scratchIndex = new Int32Array(256);
+
 // Sums 0 + s + s + ... (m terms, in order) per frame length s, kept across calls: sessions share their frame
 // rates (video 30 fps, audio 100 frames a second), and re-adding 60,000 audio frames per session was most of
-// P.1203's cost. Only long runs are kept, for a few frame lengths, so odd rates (live stats) do not fill memory.
+// P.1203's cost. Only runs that reach SUM_CACHE_MIN_FRAMES start a table, for a few frame lengths, so odd
+// rates (live stats) do not fill memory; a table once there serves shorter runs too.
 const SUM_CACHE_MIN_FRAMES = 1000;
 const SUM_CACHE_MAX_FRAMES = 1 << 20;
 const SUM_CACHE_RATES = 6;
-const sumCache = new Map<number, { sums: Float64Array; length: number }>();
+interface SumTable {
+  sums: Float64Array;
+  /** sums[0..length - 1] are filled. */
+  length: number;
+}
+const sumCache = new Map<number, SumTable>();
 
-/** The m-th sum for frame length frameS (SUM_CACHE_MIN_FRAMES <= m < SUM_CACHE_MAX_FRAMES). */
-function sumFromZero(frameS: number, m: number): number {
+/** The sums for frame length frameS, filled up to m at least (m < SUM_CACHE_MAX_FRAMES). */
+function sumTable(frameS: number, m: number): SumTable {
   let entry = sumCache.get(frameS);
   if (!entry) {
     if (sumCache.size >= SUM_CACHE_RATES) sumCache.delete(sumCache.keys().next().value!);
     entry = { sums: new Float64Array(Math.max(m + 1, 4096)), length: 1 };
     sumCache.set(frameS, entry);
   }
-  if (m < entry.length) return entry.sums[m];
+  if (m < entry.length) return entry;
   if (m >= entry.sums.length) {
     const grown = new Float64Array(Math.min(SUM_CACHE_MAX_FRAMES, Math.max(m + 1, entry.sums.length * 2)));
     grown.set(entry.sums.subarray(0, entry.length));
@@ -134,7 +164,7 @@ function sumFromZero(frameS: number, m: number): number {
     sums[i] = dts;
   }
   entry.length = m + 1;
-  return dts;
+  return entry;
 }
 
 function addRepeatedly(start: number, frameS: number, m: number): number {
