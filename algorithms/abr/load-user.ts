@@ -1,58 +1,29 @@
 // Resolves --abr / scenario `abr:` entries: a built-in name, or a user file exporting an algorithm.
 
-import { existsSync, statSync } from 'node:fs';
-import { extname, isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { closestName } from './common.ts';
+import { builtInNameWarning, importUserModule, userModuleFile, UserModuleLoadError, warnOnStderr, type UserModuleKind } from '../load-module.ts';
 import { abrNames, getAbr } from './registry.ts';
 import type { AbrAlgorithm, AbrFactory } from './types.ts';
 
+export { looksLikePath } from '../load-module.ts';
+
 /** Bad user input (unknown name, missing file, wrong export): the CLI prints it without a stack and exits 2. */
-export class AbrLoadError extends Error {
-  readonly code = 'BAD_INPUT';
-  readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'AbrLoadError';
-  }
-}
+export class AbrLoadError extends UserModuleLoadError {}
+
+const ABR_MODULE: UserModuleKind = { what: 'ABR algorithm', file: 'ABR file', aFile: 'an ABR file', example: './my-abr.ts', builtInNames: abrNames, error: AbrLoadError };
 
 export interface LoadAbrOptions {
   /** Where warnings go (a bare algorithm object shares its state between sessions). Default: stderr. */
   warn?: (message: string) => void;
 }
 
-const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
-
-/** A name with a slash or a script extension is a file; anything else must be a built-in. */
-export function looksLikePath(nameOrPath: string): boolean {
-  return /[\\/]/.test(nameOrPath) || EXTENSIONS.includes(extname(nameOrPath).toLowerCase());
-}
-
 export async function loadAbr(nameOrPath: string, baseDir: string = process.cwd(), opts: LoadAbrOptions = {}): Promise<AbrFactory> {
   const builtIn = getAbr(nameOrPath);
   if (builtIn) return builtIn;
-  if (!looksLikePath(nameOrPath)) {
-    const guess = closestName(nameOrPath, abrNames());
-    throw new AbrLoadError(
-      `unknown ABR algorithm "${nameOrPath}"${guess ? ` (did you mean "${guess}"?)` : ''}; ` +
-        `built-ins: ${abrNames().join(', ')}; or give a file: ./my-abr.ts`,
-    );
-  }
-  const file = isAbsolute(nameOrPath) ? nameOrPath : resolve(baseDir, nameOrPath);
-  if (!existsSync(file) || !statSync(file).isFile()) throw new AbrLoadError(`${nameOrPath}: ABR file not found (looked for ${file})`);
-  if (!EXTENSIONS.includes(extname(file).toLowerCase())) {
-    throw new AbrLoadError(`${file}: an ABR file must be a module ending in ${EXTENSIONS.join(', ')}`);
-  }
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  } catch (err) {
-    throw new AbrLoadError(`${file}: could not load the module: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const warn = opts.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+  const file = userModuleFile(nameOrPath, baseDir, ABR_MODULE);
+  const mod = await importUserModule(file, ABR_MODULE);
+  const warn = opts.warn ?? warnOnStderr;
   const factory = toFactory(mod, file, warn);
-  if (getAbr(factory.name)) warn(`${file}: names itself "${factory.name}", like a built-in: results will show two "${factory.name}"`);
+  if (getAbr(factory.name)) warn(builtInNameWarning(file, factory.name));
   return factory;
 }
 

@@ -2,55 +2,37 @@
 // Same shapes as ABR user files: a factory { name, create() }, a function or class returning an
 // estimator, or a bare estimator object (shared state: warned).
 
-import { existsSync, statSync } from 'node:fs';
-import { extname, isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { closestName } from '../abr/common.ts';
-import { looksLikePath } from '../abr/load-user.ts';
+import { builtInNameWarning, importUserModule, userModuleFile, UserModuleLoadError, warnOnStderr, type UserModuleKind } from '../load-module.ts';
 import { bweNames, getBwe } from './registry.ts';
 import type { BandwidthEstimator, BweApplies, BweCreateOptions, BweFactory } from './types.ts';
 
 /** Bad user input (unknown name, missing file, wrong export): the CLI prints it without a stack and exits 2. */
-export class BweLoadError extends Error {
-  readonly code = 'BAD_INPUT';
-  readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'BweLoadError';
-  }
-}
+export class BweLoadError extends UserModuleLoadError {}
+
+/** How the loader names estimators in its messages (also for the SFU adapter's synchronous loading). */
+export const BWE_MODULE: UserModuleKind = {
+  what: 'bandwidth estimator',
+  file: 'estimator file',
+  aFile: 'an estimator file',
+  example: './my-bwe.ts',
+  builtInNames: bweNames,
+  error: BweLoadError,
+};
 
 export interface LoadBweOptions {
   warn?: (message: string) => void;
 }
 
-const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 const APPLIES: readonly BweApplies[] = ['target', 'maxBitrate'];
 
 export async function loadBwe(nameOrPath: string, baseDir: string = process.cwd(), opts: LoadBweOptions = {}): Promise<BweFactory> {
   const builtIn = getBwe(nameOrPath);
   if (builtIn) return builtIn;
-  if (!looksLikePath(nameOrPath)) {
-    const guess = closestName(nameOrPath, bweNames());
-    throw new BweLoadError(
-      `unknown bandwidth estimator "${nameOrPath}"${guess ? ` (did you mean "${guess}"?)` : ''}; ` +
-        `built-ins: ${bweNames().join(', ')}; or give a file: ./my-bwe.ts`,
-    );
-  }
-  const file = isAbsolute(nameOrPath) ? nameOrPath : resolve(baseDir, nameOrPath);
-  if (!existsSync(file) || !statSync(file).isFile()) throw new BweLoadError(`${nameOrPath}: estimator file not found (looked for ${file})`);
-  if (!EXTENSIONS.includes(extname(file).toLowerCase())) {
-    throw new BweLoadError(`${file}: an estimator file must be a module ending in ${EXTENSIONS.join(', ')}`);
-  }
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  } catch (err) {
-    throw new BweLoadError(`${file}: could not load the module: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const warn = opts.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+  const file = userModuleFile(nameOrPath, baseDir, BWE_MODULE);
+  const mod = await importUserModule(file, BWE_MODULE);
+  const warn = opts.warn ?? warnOnStderr;
   const factory = toBweFactory(mod, file, warn);
-  if (getBwe(factory.name)) warn(`${file}: names itself "${factory.name}", like a built-in: results will show two "${factory.name}"`);
+  if (getBwe(factory.name)) warn(builtInNameWarning(file, factory.name));
   return factory;
 }
 

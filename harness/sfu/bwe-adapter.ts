@@ -27,17 +27,14 @@
 import type { DownlinkStats } from '../../algorithms/layer/types.ts';
 import { gccBwe } from '../../algorithms/bwe/gcc/gcc.ts';
 import { kbps } from '../../algorithms/bwe/gcc/aimd-rate-controller.ts';
-import { BweLoadError, loadBwe, toBweFactory } from '../../algorithms/bwe/load-user.ts';
-import { bweNames, getBwe } from '../../algorithms/bwe/registry.ts';
+import { BWE_MODULE, BweLoadError, loadBwe, toBweFactory } from '../../algorithms/bwe/load-user.ts';
+import { getBwe } from '../../algorithms/bwe/registry.ts';
 import type { BandwidthEstimator, BweContext, BweDecision, BweFactory, PacketResult, ReceiverReport } from '../../algorithms/bwe/types.ts';
-import { closestName } from '../../algorithms/abr/common.ts';
-import { looksLikePath } from '../../algorithms/abr/load-user.ts';
+import { userModuleFile, warnOnStderr } from '../../algorithms/load-module.ts';
 import { ReceiveRateMeter, TwccFeedbackConverter } from './bwe-feedback.ts';
 import type { DownlinkEstimate, DownlinkEstimator, DownlinkEstimatorFactory, DownlinkFeedback, SentPacket } from './downlink-estimator.ts';
 import { ProbeSchedule, WholeClusterBuffer } from './probe-schedule.ts';
 import { createRequire } from 'node:module';
-import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 
 export interface BweAdapterOptions {
   /** Where the estimator starts (BweCreateOptions.startBps); default the estimator's own (gcc: 300 kbps). */
@@ -114,14 +111,7 @@ export function bweDownlinkRoomOptions(factory: string | BweFactory, opts: BweAd
 export function resolveBweSync(nameOrPath: string, opts: Pick<BweAdapterOptions, 'baseDir' | 'warn'> = {}): BweFactory {
   const builtIn = getBwe(nameOrPath);
   if (builtIn) return builtIn;
-  if (!looksLikePath(nameOrPath)) {
-    const guess = closestName(nameOrPath, bweNames());
-    throw new BweLoadError(
-      `unknown bandwidth estimator "${nameOrPath}"${guess ? ` (did you mean "${guess}"?)` : ''}; built-ins: ${bweNames().join(', ')}; or give a file: ./my-bwe.ts`,
-    );
-  }
-  const file = isAbsolute(nameOrPath) ? nameOrPath : resolve(opts.baseDir ?? process.cwd(), nameOrPath);
-  if (!existsSync(file) || !statSync(file).isFile()) throw new BweLoadError(`${nameOrPath}: estimator file not found (looked for ${file})`);
+  const file = userModuleFile(nameOrPath, opts.baseDir ?? process.cwd(), BWE_MODULE, { checkExtension: false });
   let mod: Record<string, unknown>;
   try {
     mod = createRequire(import.meta.url)(file) as Record<string, unknown>;
@@ -131,8 +121,7 @@ export function resolveBweSync(nameOrPath: string, opts: Pick<BweAdapterOptions,
         'use loadDownlinkEstimatorFactory() for modules with top-level await',
     );
   }
-  const warn = opts.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
-  return toBweFactory(mod, file, warn);
+  return toBweFactory(mod, file, opts.warn ?? warnOnStderr);
 }
 
 const DEFAULT_CEILING_BPS = 2_500_000;

@@ -94,3 +94,13 @@ describe('built-in names taken by user files', () => {
     expect(warnings).toEqual([`${file}: names itself "bola", like a built-in: results will show two "bola"`]);
   });
 });
+
+describe('the SFU adapter loads estimators synchronously with the same words', () => {
+  it('unknown name and missing file as loadBwe says them', async () => {
+    const { resolveBweSync } = await import('../../harness/sfu/bwe-adapter.ts');
+    const bwe = loaders[1];
+    expect(() => resolveBweSync('gccc', { baseDir: root })).toThrow(new BweLoadError(bwe.unknown('gccc', ' (did you mean "gcc"?)')));
+    expect(() => resolveBweSync('./no/such-file.ts', { baseDir: root })).toThrow(bwe.notFound('./no/such-file.ts'));
+    expect(() => resolveBweSync('./no/such-file.ts', { baseDir: root })).toThrow(BweLoadError);
+  });
+});
