@@ -9,19 +9,11 @@ import { p1203StreamingMetrics } from '../../harness/metrics/mos/p1203-streaming
 import { p1203VideoPerSecond, type P1203DisplayOptions, type P1203VideoSegment } from '../../harness/metrics/mos/p1203-video.ts';
 import type { TimelineEvent } from '../../harness/run/types.ts';
 import type { MediaSpec } from '../../harness/scenario/types.ts';
+import { mulberry32 } from '../../algorithms/ice-restart/backoff.ts';
 
 export type Rng = () => number;
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
 const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
