@@ -187,6 +187,11 @@ export async function startBrowserSession(opts: BrowserSessionOptions): Promise<
       if (closed) throw new Error('session closed while starting');
       const b = await browserFor();
       const page = await b.browser.newPage();
+      // Peers share a browser as tabs, and only the front tab is visible: a hidden page's <video> presents no
+      // frames (no requestVideoFrameCallback, nothing to capture; the first of two subscribers recorded
+      // nothing). Focus emulation makes every page visible and rendering, as each viewer's screen is.
+      const cdp = await page.createCDPSession();
+      await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: true });
       pages.set(peer.id, page);
       const tag = `${peer.id}:`;
       page.on('pageerror', (err) => errors.push(`${tag} ${err instanceof Error ? err.message : String(err)}`));

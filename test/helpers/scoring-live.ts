@@ -11,6 +11,16 @@ import { directLink, Sfu } from '../../harness/sfu/index.ts';
 import type { LayerConfig } from '../../harness/sfu/types.ts';
 import { relayLink } from '../../harness/sfu/relay-link.ts';
 
+/**
+ * 360p in two layers (Chrome sends a single encoding without a rid, which the SFU does not forward): tests that
+ * measure the network or the capture, not a 2-core machine encoding 720p simulcast.
+ */
+export const LAYERS_360P: LayerConfig[] = [
+  { rid: 'l', scaleResolutionDownBy: 2, maxBitrateBps: 300_000 },
+  { rid: 'h', scaleResolutionDownBy: 1, maxBitrateBps: 1_000_000 },
+];
+export const CAPTURE_360P = { width: 640, height: 360, frameRate: 30 };
+
 export interface ScoringLive {
   sfu: Sfu;
   session: BrowserSession;
@@ -32,6 +42,8 @@ export interface ScoringLiveOptions {
   subscriberScenario?: Scenario;
   pixels: boolean;
   codec?: 'VP8' | 'H264';
+  /** Subscribers 'sub', 'sub2', 'sub3', ... (default 1); only 'sub' goes through subscriberScenario's relay. */
+  subscribers?: number;
 }
 
 export async function startScoringLive(opts: ScoringLiveOptions): Promise<ScoringLive> {
@@ -64,7 +76,7 @@ export async function startScoringLive(opts: ScoringLiveOptions): Promise<Scorin
       frameSinkUrl: sink.url,
       peers: [
         { id: 'pub', role: 'publisher', room: 'room', token: 'tok', frameCapture: {}, capture: opts.capture },
-        { id: 'sub', role: 'subscriber', room: 'room', token: 'tok', frameCapture: { pixels: opts.pixels } },
+        ...Array.from({ length: opts.subscribers ?? 1 }, (_, i) => ({ id: i === 0 ? 'sub' : `sub${i + 1}`, role: 'subscriber' as const, room: 'room', token: 'tok', frameCapture: { pixels: opts.pixels } })),
       ],
     });
   } catch (err) {

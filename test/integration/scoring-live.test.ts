@@ -8,20 +8,11 @@ import type { LayerConfig } from '../../harness/sfu/types.ts';
 import { phase, scenario } from '../helpers/link-scenario.ts';
 import { requireChromium } from '../helpers/require-chromium.ts';
 import { requireFfmpeg } from '../helpers/require-ffmpeg.ts';
-import { startScoringLive } from '../helpers/scoring-live.ts';
+import { CAPTURE_360P, LAYERS_360P, startScoringLive } from '../helpers/scoring-live.ts';
 import type { ScoringLive } from '../helpers/scoring-live.ts';
 
 const chromium = requireChromium();
 const ffmpeg = requireFfmpeg();
-/**
- * 360p in two layers (Chrome sends a single encoding without a rid, which the SFU does not forward): the outage and
- * latency tests measure the network, not a 2-core machine encoding 720p simulcast.
- */
-const LAYERS_360P: LayerConfig[] = [
-  { rid: 'l', scaleResolutionDownBy: 2, maxBitrateBps: 300_000 },
-  { rid: 'h', scaleResolutionDownBy: 1, maxBitrateBps: 1_000_000 },
-];
-const CAPTURE_360P = { width: 640, height: 360, frameRate: 30 };
 
 /** Stops both pages (flushing their captures), runs fn on what was recorded, then closes everything. */
 async function recorded<T>(live: ScoringLive, fn: () => Promise<T>): Promise<T> {
