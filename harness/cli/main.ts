@@ -16,6 +16,11 @@ function parseSeed(value: string): number {
   return Number(value);
 }
 
+function parsePositiveInt(value: string): number {
+  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return Number(value);
+}
+
 function parseList(value: string): string[] {
   const items = value.split(',').map((s) => s.trim()).filter(Boolean);
   if (!items.length) throw new InvalidArgumentError(`expected a comma-separated list, got "${value}"`);
@@ -32,6 +37,7 @@ function addRunOptions(cmd: Command): Command {
     .option('--manifest <file>', 'with --trace: a Sabre movie manifest JSON')
     .addOption(new Option('--mode <mode>', 'sim (virtual time) or live').choices(['sim', 'live']))
     .option('--score', 'live runs: score what each subscriber saw (VMAF/PSNR/SSIM per second, freezes, glass-to-glass latency; needs ffmpeg)')
+    .option('--score-every <n>', "with --score: copy the pixels of every nth displayed frame (default: fewest skipped that keep the pages' copies under 10 Mpx/s in total)", parsePositiveInt)
     .option('--verbose', 'log progress as JSON (pino) on stderr');
 }
 

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { ensureReferenceClip } from '../../fixtures/reference-clips.ts';
 import type { ReferenceClip } from '../../fixtures/reference-clips.ts';
 import { startFrameSink } from '../media/frame-sink.ts';
+import { defaultPixelsEveryNth } from '../media/capture-budget.ts';
 import type { FrameSink } from '../media/frame-sink.ts';
 import { scoreLiveCapture } from '../media/score-live.ts';
 import { loadIceRestart } from '../../algorithms/ice-restart/load-user.ts';
@@ -66,9 +67,10 @@ export interface LiveScoreConfig {
   /** VMAF model file (default NETQOE_VMAF_MODEL, else the shipped v0.6.1). */
   modelPath?: string;
   /**
-   * The subscriber pages copy the pixels of every nth presented frame only (default 1: all). Copying every 720p
-   * frame on 2 cores slows the call itself (glass-to-glass grew from ~200 to ~900 ms in 8 s); frames without
-   * pixels are in the timeline (freezes, latency) but not scored.
+   * The subscriber pages copy the pixels of every nth presented frame only (default: defaultPixelsEveryNth, under
+   * ~10 Mpx/s in total; 3 for one 720p subscriber). Copying every 720p frame on 2 cores slows the call itself
+   * (glass-to-glass grew from ~200 to ~900 ms in 8 s); frames without pixels are in the timeline (freezes,
+   * latency) but not scored.
    */
   pixelsEveryNth?: number;
 }
@@ -224,11 +226,16 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     const deadline = new Promise<never>((_, reject) => {
       deadlineTimer = setTimeout(() => reject(new Error(`live run over its hard deadline (${deadlineMs / 1000} s)`)), Math.max(0, originPerfMs + deadlineMs - performance.now()));
     });
+    // Each subscriber receives every publisher's video; the fake camera plays the clip at its size.
+    const pixelsEveryNth =
+      opts.score?.pixelsEveryNth ??
+      defaultPixelsEveryNth({ subscribers: call.subscribers.length * call.publishers.length, width: DEFAULT_CAPTURE.width, height: DEFAULT_CAPTURE.height, fps: DEFAULT_CAPTURE.frameRate });
+    if (sink) opts.log?.info({ pixelsEveryNth }, 'frame capture: pixels of every nth displayed frame');
     live = (async () => {
       session = await startBrowserSession({
         signalingUrl: sfu.url,
         originEpochMs: performance.timeOrigin + originPerfMs,
-        peers: peers.map((p) => ({ id: p.id, role: p.role, room: 'call', token: 'live', ...(p.codec ? { codec: p.codec } : {}), ...(iceRestart ? { iceRestart: { file: iceRestart.file, seed } } : {}), ...(sink ? { frameCapture: { pixels: p.role === 'subscriber', pixelsEveryNth: opts.score?.pixelsEveryNth } } : {}) })),
+        peers: peers.map((p) => ({ id: p.id, role: p.role, room: 'call', token: 'live', ...(p.codec ? { codec: p.codec } : {}), ...(iceRestart ? { iceRestart: { file: iceRestart.file, seed } } : {}), ...(sink ? { frameCapture: { pixels: p.role === 'subscriber', pixelsEveryNth } } : {}) })),
         fakeVideoFile: clip?.path,
         frameSinkUrl: sink?.url,
         onRecoveryEvent: (e) =>

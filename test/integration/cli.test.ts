@@ -70,6 +70,12 @@ describe('netqoe run', () => {
     expect(f.code).toBe(2);
     expect(f.stderr).toContain("option '--seed <n>' argument 'abc' is invalid");
     expect(runCli(['run', '--bogus']).code).toBe(2);
+    const every = runCli(['run', 'scenarios/live/sfu-downlink-drop.yaml', '--score', '--score-every', '0']);
+    expect(every.code).toBe(2);
+    expect(every.stderr).toContain("option '--score-every <n>' argument '0' is invalid");
+    const alone = runCli(['run', 'scenarios/live/sfu-downlink-drop.yaml', '--score-every', '3', '--out', tempDir()]);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--score-every applies with --score');
   });
 
   it('runs a BWE scenario like any other: one run per estimator, BWE metrics, the gate on gcc', () => {

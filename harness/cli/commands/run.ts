@@ -29,11 +29,14 @@ export interface RunOptions {
   mode?: 'sim' | 'live';
   /** Live runs: score what each subscriber saw (docs/scoring.md). */
   score?: boolean;
+  /** With score: copy every nth displayed frame's pixels (default: harness/media/capture-budget.ts). */
+  scoreEvery?: number;
   layout: 'run' | 'compare';
   argv: string[];
 }
 
 export async function runCommand(files: string[], opts: RunOptions, log: Logger): Promise<number> {
+  if (opts.scoreEvery !== undefined && !opts.score) throw new UserInputError('--score-every applies with --score');
   const scenarios = loadScenarios(files, opts);
   const liveScenarios: Scenario[] = [];
   const simScenarios: Scenario[] = [];
@@ -66,7 +69,7 @@ export async function runCommand(files: string[], opts: RunOptions, log: Logger)
   }
   // Live runs: one at a time on the wall clock (each is a whole call of browsers, SFU and relays).
   for (const s of liveScenarios) {
-    const liveRuns = await runLiveScenario(s, { seed: opts.seed, handleSignals: true, log, ...(opts.score ? { score: {} } : {}) });
+    const liveRuns = await runLiveScenario(s, { seed: opts.seed, handleSignals: true, log, ...(opts.score ? { score: opts.scoreEvery !== undefined ? { pixelsEveryNth: opts.scoreEvery } : {} } : {}) });
     for (const run of liveRuns) log.debug({ scenario: run.scenario, ...run.algorithms, wallMs: run.wallMs, status: run.status }, 'live run done');
     runs.push(...liveRuns);
   }
