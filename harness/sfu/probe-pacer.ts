@@ -8,7 +8,7 @@
 // does not shape the next probe. Pure: time and byte counts are parameters.
 
 export interface ProbePacerOptions {
-  /** Most credit carried (bytes): a stalled tick must not become a burst. */
+  /** Most credit carried from one tick to the next (bytes): unspent credit must not pile up into a burst. */
   maxCreditBytes: number;
   /** Longest gap a tick may earn for (ms): the first tick after a long stall earns no more. */
   maxTickGapMs?: number;
@@ -51,7 +51,9 @@ export class ProbePacer {
     this.lastTickMs = nowMs;
     const earned = (targetBps * dtMs) / 8000 - this.mediaBytesSinceTick;
     this.mediaBytesSinceTick = 0;
-    this.creditBytes = Math.max(-this.maxCreditBytes, Math.min(this.maxCreditBytes, this.creditBytes + earned));
+    // The cap bounds what is carried over, not this tick's own earning: a late tick (28 ms at 2.8 Mbps is
+    // 9.8 kB) must still pay its whole share; maxTickGapMs bounds that share.
+    this.creditBytes = Math.max(-this.maxCreditBytes, Math.min(this.maxCreditBytes, this.creditBytes) + earned);
     return this.creditBytes;
   }
 

@@ -65,13 +65,14 @@ describe('ProbePacer', () => {
     );
   });
 
-  it('a stalled tick earns at most maxTickGapMs, and credit stays within the cap both ways', () => {
+  it('a stalled tick earns at most maxTickGapMs; debt stays within the cap', () => {
     fc.assert(
       fc.property(fc.integer({ min: 21, max: 5000 }), fc.integer({ min: 0, max: 200_000 }), (gapMs, mediaBytes) => {
         const p = new ProbePacer({ maxCreditBytes: MAX_CREDIT, tickMs: TICK_MS, maxTickGapMs: 100 });
         p.tick(0, 1_000_000);
         const credit = p.tick(gapMs, 1_000_000);
-        expect(credit).toBeLessThanOrEqual(Math.min(MAX_CREDIT, (1_000_000 * Math.min(gapMs, 100)) / 8000 + 1_000_000 * TICK_MS / 8000));
+        // At most the carried cap plus 100 ms of earning, however long the stall.
+        expect(credit).toBeLessThanOrEqual(Math.min(MAX_CREDIT, (1_000_000 * TICK_MS) / 8000) + (1_000_000 * Math.min(gapMs, 100)) / 8000 + 1e-9);
         p.onMedia(mediaBytes);
         expect(p.tick(gapMs + 20, 1_000_000)).toBeGreaterThanOrEqual(-MAX_CREDIT);
       }),
