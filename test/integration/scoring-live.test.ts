@@ -115,12 +115,24 @@ describe.skipIf(!chromium || !ffmpeg)('scoring what the subscriber saw', () => {
         const pub = live.sink.framesOf('pub', 'local').filter((f) => f.number !== null && f.captureMs !== null);
         const lat = glassToGlass(sub, pub.map((f) => ({ captureMs: f.captureMs!, number: f.number! })), clip.frames, clip.fps);
         expect(lat.length).toBeGreaterThan(sub.length * 0.9);
-        return median(lat.map((l) => l.latencyMs));
+        // The receiver's own stage of each frame: from its last packet's arrival (rVFC receiveTime) to its display.
+        const playout = sub.filter((f) => f.receiveMs !== null).map((f) => f.displayMs - f.receiveMs!);
+        expect(playout.length).toBeGreaterThan(sub.length * 0.9);
+        return { g2gMs: median(lat.map((l) => l.latencyMs)), playoutMs: median(playout) };
       });
     };
     const base = await measure(0);
     const delayed = await measure(50);
-    console.log(`glass-to-glass median: ${base.toFixed(1)} ms without delay, ${delayed.toFixed(1)} ms with 50 ms one-way; added ${(delayed - base).toFixed(1)} ms`);
-    expect(Math.abs(delayed - base - 50)).toBeLessThanOrEqual(20);
+    // The receiver's playout stage differs per call (jitter-buffer target, the display's vsync phase against the
+    // 30 fps stream): 20-34 ms between calls here, so the raw difference of two calls' medians ranged 28-64 ms.
+    // Capture to receive (glass-to-glass minus that stage) carries the link's delay: 47.6-54.0 ms added.
+    const raw = delayed.g2gMs - base.g2gMs;
+    const added = delayed.g2gMs - delayed.playoutMs - (base.g2gMs - base.playoutMs);
+    console.log(
+      `glass-to-glass median: ${base.g2gMs.toFixed(1)} ms without delay (receive -> display ${base.playoutMs.toFixed(1)} ms), ` +
+        `${delayed.g2gMs.toFixed(1)} ms with 50 ms one-way (receive -> display ${delayed.playoutMs.toFixed(1)} ms); added ${raw.toFixed(1)} ms end to end, ${added.toFixed(1)} ms capture to receive`,
+    );
+    expect(Math.abs(added - 50)).toBeLessThanOrEqual(20);
+    expect(Math.abs(raw - 50)).toBeLessThanOrEqual(20 + Math.abs(delayed.playoutMs - base.playoutMs));
   }, 90_000);
 });
