@@ -1,6 +1,8 @@
 // What the score chart needs from a scored live run's timeline: per subscriber, VMAF/PSNR/SSIM per second,
 // freezes, glass-to-glass latency, and the worst moments. Pure; malformed events are skipped, never thrown on.
 
+import type { TimelineEvent } from '../../harness/run/types.ts';
+
 export interface ScoreSecond {
   tMs: number;
   /** null when the run had no libvmaf. */
@@ -30,24 +32,11 @@ export interface WorstMoment {
   value: number;
 }
 
-/** A worst moment the run stored with thumbnails ('frame-thumbnail'): the reference that was due, the received frame. */
-export interface MomentThumbnail {
-  tMs: number;
-  second: number;
-  frozen: boolean;
-  heldMs: number;
-  shownNumber: number;
-  referenceNumber: number;
-  /** That frame's scores. */
-  vmaf: number | null;
-  psnrDb: number;
-  ssim: number;
-  width: number;
-  height: number;
-  /** data:image/jpeg URIs (anything else is dropped: the report makes no request). */
-  reference: string;
-  received: string;
-}
+/**
+ * A worst moment the run stored with thumbnails ('frame-thumbnail'): the reference that was due, the received
+ * frame (data:image/jpeg URIs; anything else is dropped: the report makes no request).
+ */
+export type MomentThumbnail = Omit<Extract<TimelineEvent, { kind: 'frame-thumbnail' }>, 'kind' | 'peerId' | 'label' | 'metric' | 'value'>;
 
 export interface PeerScores {
   peerId: string;
