@@ -33,7 +33,7 @@ export interface FrameSink {
   framesOf(peerId: string, label?: string): CapturedFrame[];
   /** The capture's own counters (sent when the page stops capturing), undefined before. */
   statsOf(peerId: string, label: string): FrameCaptureStats | undefined;
-  /** Waits (up to timeoutMs) for a page's final counters: they arrive on the socket after its stop() returns. */
+  /** Waits (up to timeoutMs, default 15 s) for a page's final counters: they arrive on the socket after its stop() returns, behind every frame it captured. */
   waitForStats(peerId: string, label: string, timeoutMs?: number): Promise<FrameCaptureStats>;
   pixels(f: CapturedFrame): I420Frame;
   readonly errors: string[];
@@ -98,7 +98,7 @@ export async function startFrameSink(opts: { originEpochMs: number; spillDir?: s
     statsOf(peerId, label) {
       return stats.get(`${peerId}\u0000${label}`);
     },
-    async waitForStats(peerId, label, timeoutMs = 3000) {
+    async waitForStats(peerId, label, timeoutMs = 15_000) {
       const deadline = performance.now() + timeoutMs;
       for (;;) {
         await sync();
