@@ -19,7 +19,11 @@ async function recorded<T>(live: ScoringLive, fn: () => Promise<T>): Promise<T> 
   try {
     await live.session.stopPeer('sub');
     await live.session.stopPeer('pub');
-    await live.sink.waitForStats('sub', '0');
+    // Every video the subscriber showed (its m-line mid; not assumed to be '0').
+    await live.sink.sync();
+    const labels = [...new Set(live.sink.framesOf('sub').map((f) => f.label))];
+    expect(labels.length).toBeGreaterThan(0);
+    for (const label of labels) await live.sink.waitForStats('sub', label);
     expect(live.sink.errors).toEqual([]);
     return await fn();
   } finally {

@@ -3,6 +3,7 @@
 // frame the capture misses), and sends them to the harness's frame sink over a WebSocket.
 
 import type { CapturedFrameHeader } from './frame-capture.ts';
+import { STOP_DRAIN_MS } from './frame-capture-limits.ts';
 import { decodeMarker, lumaFromRgba, markerBox } from './frame-marker.ts';
 
 export interface WorkerStart {
@@ -59,6 +60,10 @@ async function readNumber(frame: VideoFrame, w: number, h: number): Promise<numb
   return decodeMarker(lumaFromRgba(img.data, rect.width, rect.height), h);
 }
 
+async function waitUntil(done: () => boolean, deadlineMs: number): Promise<void> {
+  while (!done() && performance.now() < deadlineMs) await new Promise((r) => setTimeout(r, 20));
+}
+
 async function onFrame(m: WorkerFrame): Promise<void> {
   const { frame } = m;
   inFlight++;
@@ -106,9 +111,13 @@ self.onmessage = async (e: MessageEvent<WorkerStart | WorkerFrame | WorkerStop>)
   } else if (m.type === 'frame') {
     void onFrame(m);
   } else if (m.type === 'stop') {
-    const deadline = performance.now() + 3000;
-    while ((inFlight > 0 || queue.length > 0 || (ws?.bufferedAmount ?? 0) > 0) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // Frames still being read, then the counters behind them, then everything on the socket: the page terminates
+    // this worker once it says 'stopped', which drops whatever the socket still buffers (a loaded machine's 720p
+    // backlog outlasted the old 3 s here, and the counters were lost with it).
+    const until = (done: () => boolean, ms: number) => waitUntil(done, performance.now() + ms);
+    await until(() => inFlight === 0 && queue.length === 0, STOP_DRAIN_MS);
     if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'stats', ...m.stats, errors: (m.stats.errors as number) + errors }));
+    await until(() => (ws?.bufferedAmount ?? 0) === 0 || ws?.readyState !== WebSocket.OPEN, STOP_DRAIN_MS);
     ws?.close();
     postMessage({ type: 'stopped' });
   }

@@ -4,6 +4,8 @@
 // WebSocket by a worker (frame-capture-worker.ts). Frames the capture itself failed to see are counted
 // (metadata.presentedFrames), never hidden. Why this method: docs/scoring.md.
 
+import { STOP_DRAIN_MS } from './frame-capture-limits.ts';
+
 export interface FrameCaptureOptions {
   sinkUrl: string;
   peerId: string;
@@ -68,7 +70,8 @@ function startWorker(opts: FrameCaptureOptions, stats: FrameCaptureStats, onErro
     async stop() {
       const done = new Promise<void>((r) => (stopped = r));
       worker.postMessage({ type: 'stop', stats: { peerId: opts.peerId, label: opts.label, ...stats } });
-      await Promise.race([done, new Promise((r) => setTimeout(r, 4000))]);
+      // The worker's two drain stages (frames, then the socket), each bounded by STOP_DRAIN_MS, and a margin.
+      await Promise.race([done, new Promise((r) => setTimeout(r, 2 * STOP_DRAIN_MS + 2000))]);
       worker.terminate();
       return stats;
     },
