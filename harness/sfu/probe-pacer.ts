@@ -62,8 +62,4 @@ export class ProbePacer {
     this.creditBytes -= bytes;
     return this.creditBytes;
   }
-
-  get credit(): number {
-    return this.creditBytes;
-  }
 }

@@ -33,19 +33,17 @@ import type { IcePolicy } from './werift-config.ts';
 export const PROBE_TICK_MS = 20;
 const MAX_PADDING_PER_TICK = 32;
 const PADDING_BYTES = 255;
-const PROBE_BURST_BYTES = 32 * (PADDING_BYTES + 20);
+const PROBE_BURST_BYTES = MAX_PADDING_PER_TICK * (PADDING_BYTES + 20);
 
 /**
  * A padding-only packet's payload: the padding itself, its last byte its length (RFC 3550 5.1). werift's
  * SRTP encrypts the header and the payload it is given and ignores header.paddingSize: a packet built
  * with an empty payload left as 30 bytes on the wire while the estimator counted 275, so a probe
- * barely loaded the link and "measured" rates above a 600 kbps one (sfu-downlink-bwe test).
+ * barely loaded the link and "measured" rates above a 600 kbps one (sfu-downlink-bwe test). One buffer
+ * serves every packet: werift only reads it (encryption writes a new one).
  */
-function paddingPayload(): Buffer {
-  const payload = Buffer.alloc(PADDING_BYTES);
-  payload[PADDING_BYTES - 1] = PADDING_BYTES;
-  return payload;
-}
+const PADDING_PAYLOAD: Buffer = Buffer.alloc(PADDING_BYTES, 0);
+PADDING_PAYLOAD[PADDING_BYTES - 1] = PADDING_BYTES;
 
 export interface SubscriberOptions {
   id: string;
@@ -228,7 +226,7 @@ export class SubscriberPeer {
       const slot = feed.forwarder.paddingSlot();
       if (slot === null) return;
       const header = new RtpHeader({ padding: true, paddingSize: PADDING_BYTES, marker: false, sequenceNumber: slot.sequenceNumber, timestamp: slot.timestamp, ssrc: sender.ssrc });
-      credit = this.pacer.spend(this.send(sender, new RtpPacket(header, paddingPayload()), feed.meter, now, true));
+      credit = this.pacer.spend(this.send(sender, new RtpPacket(header, PADDING_PAYLOAD), feed.meter, now, true));
     }
   }
 
