@@ -43,9 +43,6 @@ export interface SubscriberScore {
   thumbnailError: string | null;
 }
 
-/** How long scoring waits for a subscriber video's last frames and counters after its page stopped. */
-const STATS_WAIT_MS = 15_000;
-
 /** Scores every subscriber video in the sink; publishers' 'local' records give the capture times. */
 export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly string[], publisherIds: readonly string[], opts: LiveScoreOptions): Promise<{ events: TimelineEvent[]; subscribers: SubscriberScore[] }> {
   const end = opts.endMs ?? Infinity;
@@ -57,8 +54,9 @@ export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly 
     const labels = [...new Set(sink.framesOf(peerId).map((f) => f.label))].sort();
     for (const label of labels) {
       // The page's counters come last, after every frame it captured: waiting for them scores the whole backlog
-      // (720p frames can take seconds to drain on a loaded machine). Without them, what arrived is scored.
-      await sink.waitForStats(peerId, label, STATS_WAIT_MS).catch(() => undefined);
+      // (720p frames can take seconds to drain on a loaded machine). Without them (waitForStats gives up after
+      // 15 s), what arrived is scored.
+      await sink.waitForStats(peerId, label).catch(() => undefined);
       const frames = sink.framesOf(peerId, label).filter((f) => f.displayMs <= end);
       if (frames.length === 0) continue;
       const timeline = buildTimeline(frames, opts.clipFrames, opts.fps);

@@ -60,7 +60,8 @@ async function readNumber(frame: VideoFrame, w: number, h: number): Promise<numb
   return decodeMarker(lumaFromRgba(img.data, rect.width, rect.height), h);
 }
 
-async function waitUntil(done: () => boolean, deadlineMs: number): Promise<void> {
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadlineMs = performance.now() + timeoutMs;
   while (!done() && performance.now() < deadlineMs) await new Promise((r) => setTimeout(r, 20));
 }
 
@@ -114,10 +115,9 @@ self.onmessage = async (e: MessageEvent<WorkerStart | WorkerFrame | WorkerStop>)
     // Frames still being read, then the counters behind them, then everything on the socket: the page terminates
     // this worker once it says 'stopped', which drops whatever the socket still buffers (a loaded machine's 720p
     // backlog outlasted the old 3 s here, and the counters were lost with it).
-    const until = (done: () => boolean, ms: number) => waitUntil(done, performance.now() + ms);
-    await until(() => inFlight === 0 && queue.length === 0, STOP_DRAIN_MS);
+    await waitUntil(() => inFlight === 0 && queue.length === 0, STOP_DRAIN_MS);
     if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'stats', ...m.stats, errors: (m.stats.errors as number) + errors }));
-    await until(() => (ws?.bufferedAmount ?? 0) === 0 || ws?.readyState !== WebSocket.OPEN, STOP_DRAIN_MS);
+    await waitUntil(() => (ws?.bufferedAmount ?? 0) === 0 || ws?.readyState !== WebSocket.OPEN, STOP_DRAIN_MS);
     ws?.close();
     postMessage({ type: 'stopped' });
   }
