@@ -196,8 +196,8 @@ export function stepPoints<T extends { tMs: number }>(points: readonly T[], valu
   return out;
 }
 
-/** A transparent rect over the plot: on move, the pointer's x in plot pixels; on leave, the tooltip goes. */
-export function addHoverCapture(frame: Frame, onMove: (mx: number, event: MouseEvent) => void): void {
+/** A transparent rect over the plot: on move, the pointer's x in plot pixels; on leave, onLeave and the tooltip goes. */
+export function addHoverCapture(frame: Frame, onMove: (mx: number, event: MouseEvent) => void, onLeave?: () => void): void {
   frame.plot
     .append('rect')
     .attr('class', 'hover-capture')
@@ -205,5 +205,8 @@ export function addHoverCapture(frame: Frame, onMove: (mx: number, event: MouseE
     .attr('height', frame.height)
     .attr('fill', 'transparent')
     .on('mousemove', (event: MouseEvent) => onMove(d3.pointer(event)[0], event))
-    .on('mouseleave', hideTooltip);
+    .on('mouseleave', () => {
+      onLeave?.();
+      hideTooltip();
+    });
 }

@@ -1,6 +1,7 @@
 // All algorithms of one scenario on one timeline: their bitrate steps over the shared capacity,
 // each algorithm's stalls in its own lane at the bottom, and a hover rule reading every algorithm at that time.
 import {
+  addHoverCapture,
   CAPACITY_STROKE,
   createFrame,
   drawGrid,
@@ -17,7 +18,7 @@ import { formatMbps, formatSeconds } from './format.ts';
 import { segmentAt } from './model.ts';
 import type { RunSeries } from './model.ts';
 import { bitrateScale, drawBitrate, drawCapacity } from './timeline-chart.ts';
-import { hideTooltip, showTooltip } from './tooltip.ts';
+import { showTooltip } from './tooltip.ts';
 import type { TooltipLine } from './tooltip.ts';
 
 export interface OverlayRunInput {
@@ -67,22 +68,14 @@ function drawHoverRule(frame: Frame, x: Linear, runs: readonly OverlayRunInput[]
     .attr('y1', 0)
     .attr('y2', frame.height)
     .attr('visibility', 'hidden');
-  frame.plot
-    .append('rect')
-    .attr('class', 'overlay-hit')
-    .attr('width', frame.width)
-    .attr('height', frame.height)
-    .attr('fill', 'transparent')
-    .on('mousemove', (event: MouseEvent) => {
-      const [px] = d3.pointer(event);
-      const tMs = x.invert(px);
+  addHoverCapture(
+    frame,
+    (px, event) => {
       rule.attr('x1', px).attr('x2', px).attr('visibility', 'visible');
-      showTooltip(overlayTooltip(runs, tMs), event.clientX, event.clientY);
-    })
-    .on('mouseleave', () => {
-      rule.attr('visibility', 'hidden');
-      hideTooltip();
-    });
+      showTooltip(overlayTooltip(runs, x.invert(px)), event.clientX, event.clientY);
+    },
+    () => rule.attr('visibility', 'hidden'),
+  );
 }
 
 function overlayTooltip(runs: readonly OverlayRunInput[], tMs: number): TooltipLine[] {

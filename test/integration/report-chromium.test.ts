@@ -125,7 +125,7 @@ describe.skipIf(!chromiumPath)('HTML report in headless Chromium', () => {
     expect(overlay.stalls).toBe(results.runs.reduce((n, _r, i) => n + stallCount(results, i), 0));
     expect(await page.$$('.chart.cdf path.cdf-line')).toHaveLength(ok.length);
     expect(await page.$$('.details .chart.timeline svg')).toHaveLength(ok.length);
-    await page.hover('.chart.overlay .overlay-hit');
+    await page.hover('.chart.overlay .hover-capture');
     const text = await page.$eval('.tooltip', (el) => el.textContent ?? '');
     for (const r of ok) expect(text).toContain(`${r.algorithms.abr}:`);
     expect(problems.errors).toEqual([]);
