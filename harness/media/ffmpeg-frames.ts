@@ -1,6 +1,7 @@
 // Runs ffmpeg to encode or decode whole clips: decoded frames as packed I420 (for tests, benches, and scoring a
 // recorded file), and one-shot encodes (x264 / VP8) that stand in for a codec at a given rate and scale.
 import { spawn } from 'node:child_process';
+import { spawnFfmpeg } from './ffmpeg-run.ts';
 import type { I420Frame } from './i420.ts';
 import { i420Size } from './i420.ts';
 
@@ -33,10 +34,6 @@ export async function encodeClip(ffmpegPath: string, inputPath: string, outPath:
       : ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', String(rateBps), '-minrate', String(rateBps), '-maxrate', String(rateBps)];
   const vf = scaleDownBy === 1 ? [] : ['-vf', `scale=iw/${scaleDownBy}:ih/${scaleDownBy}`];
   const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', inputPath, ...vf, ...codecArgs, '-g', '300', outPath];
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (c) => (c === 0 ? resolve() : reject(new Error(`ffmpeg encode failed (exit ${c}): ${stderr.trim().slice(-500)}`))));
-  });
+  const r = await spawnFfmpeg(ffmpegPath, args);
+  if (r.code !== 0) throw new Error(`ffmpeg encode failed (exit ${r.code}): ${r.stderr.trim().slice(-500)}`);
 }

@@ -1,9 +1,9 @@
 // Which ffmpeg to run: FFMPEG_PATH, then the npm packages ffmpeg-static and @ffmpeg-installer/linux-x64 when
 // installed, then `ffmpeg` on PATH. Shared by `netqoe doctor` and the scoring (VMAF/PSNR/SSIM) code.
-import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { findOnPath, isExecutableFile } from './find-executable.ts';
+import { runTool } from './ffmpeg-run.ts';
 
 export type FfmpegSource = 'FFMPEG_PATH' | 'ffmpeg-static' | '@ffmpeg-installer/linux-x64' | 'PATH';
 
@@ -63,25 +63,16 @@ export function resolveFfmpeg(opts: ResolveFfmpegOptions = {}): FfmpegLookup {
   return { missing: `ffmpeg not found (tried ${tried.join(', ')})`, fix: FFMPEG_FIX, tried };
 }
 
-function run(path: string, args: string[], timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(path, args, { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
 /** The first line of `ffmpeg -version` ("ffmpeg version 6.1 ..."), or null when it does not run. */
 export async function ffmpegVersion(path: string, timeoutMs = 3000): Promise<string | null> {
-  const r = await run(path, ['-hide_banner', '-version'], timeoutMs);
+  const r = await runTool(path, ['-hide_banner', '-version'], timeoutMs);
   const first = r.stdout.split('\n')[0]?.trim();
   return r.code === 0 && first ? first : null;
 }
 
 /** Whether this ffmpeg has a filter (e.g. libvmaf), from `ffmpeg -filters`. */
 export async function ffmpegHasFilter(path: string, filter: string, timeoutMs = 3000): Promise<boolean> {
-  const r = await run(path, ['-hide_banner', '-filters'], timeoutMs);
+  const r = await runTool(path, ['-hide_banner', '-filters'], timeoutMs);
   if (r.code !== 0) return false;
   // Lines look like " ... libvmaf           VV->V      Calculate the VMAF ...".
   return r.stdout.split('\n').some((line) => line.trim().split(/\s+/)[1] === filter);

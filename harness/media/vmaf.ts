@@ -1,11 +1,11 @@
 // VMAF (Netflix libvmaf through ffmpeg's libvmaf filter), PSNR and SSIM (ffmpeg's psnr/ssim filters) per frame of
 // two inputs, in one ffmpeg pass. Model: an option, else NETQOE_VMAF_MODEL, else the copy shipped in vmaf-models/.
 // Without libvmaf in the ffmpeg at hand: PSNR/SSIM only, and the reason.
-import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runTool, spawnFfmpeg } from './ffmpeg-run.ts';
 
 export const SHIPPED_MODEL_DIR = fileURLToPath(new URL('./vmaf-models/', import.meta.url));
 
@@ -21,21 +21,12 @@ export interface VmafSupport {
 
 const supportCache = new Map<string, Promise<VmafSupport>>();
 
-function run(path: string, args: string[], timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(path, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
 /** Whether this ffmpeg has the libvmaf filter, and which option syntax it takes. */
 export function libvmafSupport(ffmpegPath: string): Promise<VmafSupport> {
   let p = supportCache.get(ffmpegPath);
   if (!p) {
     p = (async (): Promise<VmafSupport> => {
-      const r = await run(ffmpegPath, ['-hide_banner', '-h', 'filter=libvmaf'], 5000);
+      const r = await runTool(ffmpegPath, ['-hide_banner', '-h', 'filter=libvmaf'], 5000, 16 * 1024 * 1024);
       const text = r.stdout + r.stderr;
       if (!/Filter libvmaf/.test(text)) return { ok: false, api: null, reason: `${ffmpegPath} was built without libvmaf (no libvmaf filter)` };
       // libvmaf 2.x filters have a "model" option (model=path=...); 1.x only model_path.
@@ -139,13 +130,7 @@ export async function scorePair(opts: FfmpegScoreOptions): Promise<PerFrameScore
     const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', ...opts.distorted, ...opts.reference, '-filter_complex', parts.join(';')];
     for (let i = 0; i < n; i++) args.push('-map', `[o${i}]`);
     args.push('-f', 'null', '-');
-    const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      const child = spawn(opts.ffmpegPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('close', (code) => resolve({ code: code ?? 1, stderr }));
-      child.on('error', (e) => resolve({ code: 1, stderr: String(e) }));
-    });
+    const r = await spawnFfmpeg(opts.ffmpegPath, args);
     if (r.code !== 0) throw new Error(`ffmpeg scoring failed (exit ${r.code}): ${r.stderr.trim().slice(-800)}`);
     const psnrDb = parsePsnrStats(readFileSync(psnrLog, 'utf8'));
     const ssim = parseSsimStats(readFileSync(ssimLog, 'utf8'));

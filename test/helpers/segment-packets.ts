@@ -1,7 +1,7 @@
 // What one encoded segment holds, read back with ffmpeg alone (no ffprobe in the npm ffmpeg): its video packets
 // in decode order (ffmpeg's framecrc muxer: timestamps, durations, keyframe flags set by the demuxer from the
 // bitstream) and the stream's resolution.
-import { execFile } from 'node:child_process';
+import { runTool } from '../../harness/media/ffmpeg-run.ts';
 
 export interface SegmentPacket {
   ptsS: number;
@@ -34,12 +34,9 @@ export function parseVideoSize(stderr: string): { width: number; height: number 
 }
 
 /** The packets and size of a segment; fMP4 segments are read after their init segment (ffmpeg's concat: protocol). */
-export function readSegment(ffmpeg: string, segment: string, init: string | null): Promise<{ packets: SegmentPacket[]; size: { width: number; height: number } | null }> {
+export async function readSegment(ffmpeg: string, segment: string, init: string | null): Promise<{ packets: SegmentPacket[]; size: { width: number; height: number } | null }> {
   const input = init === null ? segment : `concat:${init}|${segment}`;
-  return new Promise((resolve, reject) => {
-    execFile(ffmpeg, ['-hide_banner', '-nostdin', '-i', input, '-map', '0:v:0', '-c', 'copy', '-f', 'framecrc', '-'], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`ffmpeg could not read ${input}: ${String(stderr).trim().slice(-400)}`));
-      else resolve({ packets: parseFramecrc(String(stdout)), size: parseVideoSize(String(stderr)) });
-    });
-  });
+  const r = await runTool(ffmpeg, ['-hide_banner', '-nostdin', '-i', input, '-map', '0:v:0', '-c', 'copy', '-f', 'framecrc', '-'], 0, 16 << 20);
+  if (r.code !== 0) throw new Error(`ffmpeg could not read ${input}: ${r.stderr.trim().slice(-400)}`);
+  return { packets: parseFramecrc(r.stdout), size: parseVideoSize(r.stderr) };
 }
