@@ -41,6 +41,8 @@ export interface ScoringLiveOptions {
   layers?: LayerConfig[];
   subscriberScenario?: Scenario;
   pixels: boolean;
+  /** Copy the pixels of every nth displayed frame only (default 1: every frame). */
+  pixelsEveryNth?: number;
   codec?: 'VP8' | 'H264';
   /** Subscribers 'sub', 'sub2', 'sub3', ... (default 1); only 'sub' goes through subscriberScenario's relay. */
   subscribers?: number;
@@ -76,7 +78,7 @@ export async function startScoringLive(opts: ScoringLiveOptions): Promise<Scorin
       frameSinkUrl: sink.url,
       peers: [
         { id: 'pub', role: 'publisher', room: 'room', token: 'tok', frameCapture: {}, capture: opts.capture },
-        ...Array.from({ length: opts.subscribers ?? 1 }, (_, i) => ({ id: i === 0 ? 'sub' : `sub${i + 1}`, role: 'subscriber' as const, room: 'room', token: 'tok', frameCapture: { pixels: opts.pixels } })),
+        ...Array.from({ length: opts.subscribers ?? 1 }, (_, i) => ({ id: i === 0 ? 'sub' : `sub${i + 1}`, role: 'subscriber' as const, room: 'room', token: 'tok', frameCapture: { pixels: opts.pixels, pixelsEveryNth: opts.pixelsEveryNth } })),
       ],
     });
   } catch (err) {
@@ -105,4 +107,29 @@ export async function startScoringLive(opts: ScoringLiveOptions): Promise<Scorin
       }
     },
   };
+}
+
+/**
+ * What the call did, per second, for a test that timed out waiting for it: each publisher layer as sent (size, rate,
+ * Chrome's quality limitation), the SFU's REMB, what it forwarded to the subscriber and why, the subscriber's frames.
+ */
+export function callTrail(live: ScoringLive): string {
+  const lines: string[] = [];
+  for (const s of live.session.samplesOf('pub')) {
+    const layers = s.outbound
+      .map((o) => `${o.rid}:${o.frameWidth ?? '-'}w ${Math.round(o.bitrateBps / 1000)}k ${o.framesPerSecond ?? '-'}fps ${o.qualityLimitationReason ?? ''}${o.active === false ? ' off' : ''}`)
+      .join(' ');
+    const out = s.candidatePair?.availableOutgoingBitrateBps;
+    lines.push(`${(s.tMs / 1000).toFixed(1)}s pub ${layers} avail ${out ? Math.round(out / 1000) : '-'}k`);
+  }
+  for (const s of live.session.samplesOf('sub')) {
+    const v = s.inbound.map((i) => `${i.frameWidth ?? '-'}w ${Math.round(i.bitrateBps / 1000)}k ${i.framesPerSecond ?? '-'}fps`).join(' ');
+    lines.push(`${(s.tMs / 1000).toFixed(1)}s sub ${v}`);
+  }
+  for (const e of live.sfu.events) {
+    if (e.kind === 'publisher') lines.push(`${(e.sample.tMs / 1000).toFixed(1)}s sfu remb ${Math.round(e.sample.rembBps / 1000)}k (${e.sample.rembReason})`);
+    if (e.kind === 'subscriber') lines.push(`${(e.sample.tMs / 1000).toFixed(1)}s sfu -> ${e.sample.subscriberId} ${e.sample.layer ?? '-'}${e.sample.pendingLayer ? `(>${e.sample.pendingLayer})` : ''} est ${Math.round(e.sample.estimateBps / 1000)}k: ${e.sample.reason}`);
+    if (e.kind === 'switch') lines.push(`${(e.event.tMs / 1000).toFixed(1)}s sfu switch ${e.event.subscriberId} ${e.event.from} -> ${e.event.to} waited ${Math.round(e.event.waitedMs)} ms`);
+  }
+  return lines.sort((a, b) => parseFloat(a) - parseFloat(b)).join('\n');
 }
