@@ -244,7 +244,27 @@ export function liveMetrics(input: LiveMetricsInput): { metrics: Record<string, 
   metrics.totalFreezesS = round3(freezeS);
   metrics.keyframeRequestCount = keyframeRequests;
   if (rates.length) metrics.avgReceivedKbps = Math.round(rates.reduce((a, b) => a + b, 0) / rates.length / 1000);
+  const drops = sfuSocketDrops(timeline);
+  if (drops !== null) metrics.sfuSocketDrops = drops;
   return { metrics, detail: { follow } };
+}
+
+/**
+ * Datagrams the kernel dropped on the SFU's publisher sockets over the run: each publisher's counter is cumulative
+ * (and restarts with a new connection), so its rises are summed. Null when no sample carried the counter.
+ */
+export function sfuSocketDrops(timeline: readonly TimelineEvent[]): number | null {
+  const last = new Map<string, number>();
+  let total: number | null = null;
+  for (const e of timeline) {
+    if (e.kind !== 'sfu-publisher') continue;
+    const n = e.sample.socketDrops;
+    if (n === undefined || n === null) continue;
+    const before = last.get(e.sample.publisherId) ?? 0;
+    total = (total ?? 0) + (n >= before ? n - before : n);
+    last.set(e.sample.publisherId, n);
+  }
+  return total;
 }
 
 function round3(x: number): number {

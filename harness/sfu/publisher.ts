@@ -10,6 +10,7 @@ import { buildFir, buildRemb } from './rtcp-feedback.ts';
 import type { CandidateMessage } from './signaling/messages.ts';
 import type { LayerConfig, SfuPublisherSample, VideoCodec } from './types.ts';
 import type { UplinkEstimator } from './uplink-estimator.ts';
+import { enlargeReceiveBuffers, icePorts } from './ice-sockets.ts';
 import { peerConfig } from './werift-config.ts';
 import type { IcePolicy } from './werift-config.ts';
 
@@ -113,6 +114,7 @@ export class PublisherPeer {
     this.attachLayers();
     const answer = await this.pc.createAnswer();
     await this.pc.setLocalDescription(answer);
+    enlargeReceiveBuffers(this.pc);
     return this.pc.localDescription?.sdp ?? answer.sdp;
   }
 
@@ -199,7 +201,8 @@ export class PublisherPeer {
     return this.layers.reduce((s, l) => s + l.meter.rateBps(tMs), 0);
   }
 
-  sample(tMs: number): SfuPublisherSample {
+  /** udpDrops: the kernel's drops by local port (readUdpDrops), null when unknown. */
+  sample(tMs: number, udpDrops: Map<number, number> | null = null): SfuPublisherSample {
     return {
       tMs,
       room: this.room,
@@ -213,6 +216,7 @@ export class PublisherPeer {
       })),
       rembBps: Math.round(this.lastRemb.bps),
       rembReason: this.lastRemb.reason,
+      socketDrops: udpDrops === null ? null : icePorts(this.pc).reduce((sum, port) => sum + (udpDrops.get(port) ?? 0), 0),
     };
   }
 

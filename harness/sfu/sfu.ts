@@ -11,6 +11,7 @@ import type { LinkFactory, PeerLink } from './link.ts';
 import { PathWatch } from './path-watch.ts';
 import { PublisherPeer } from './publisher.ts';
 import { Room } from './room.ts';
+import { readUdpDrops } from './udp-drops.ts';
 import type { RoomOptions } from './room.ts';
 import { CLOSE, parseClientMessage } from './signaling/messages.ts';
 import type { CandidateMessage, ClientMessage, ServerMessage } from './signaling/messages.ts';
@@ -187,8 +188,9 @@ export class Sfu {
 
   private sampleAll(): void {
     const now = Math.round(this.now());
+    const udpDrops = [...this.rooms.values()].some((r) => r.publishers.size > 0) ? readUdpDrops() : null;
     for (const room of this.rooms.values()) {
-      for (const p of room.publishers.values()) this.emit({ kind: 'publisher', sample: p.sample(now) });
+      for (const p of room.publishers.values()) this.emit({ kind: 'publisher', sample: p.sample(now, udpDrops) });
       for (const s of room.subscribers.values()) for (const sample of s.samples(now)) this.emit({ kind: 'subscriber', sample });
     }
   }

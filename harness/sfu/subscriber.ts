@@ -27,6 +27,7 @@ import type { CandidateMessage } from './signaling/messages.ts';
 import type { SfuLayerSwitch, SfuSubscriberSample, VideoCodec } from './types.ts';
 import { peerConfig, videoCodec } from './werift-config.ts';
 import { ProbePacer } from './probe-pacer.ts';
+import { enlargeReceiveBuffers } from './ice-sockets.ts';
 import type { IcePolicy } from './werift-config.ts';
 
 /** How often the SFU lets each subscriber send probe padding, and its limits per tick. */
@@ -257,6 +258,7 @@ export class SubscriberPeer {
       await this.pc.setRemoteDescription({ type: 'offer', sdp: d.sdp });
       const answer = await this.pc.createAnswer();
       await this.pc.setLocalDescription(answer);
+      enlargeReceiveBuffers(this.pc);
       return this.pc.localDescription?.sdp ?? answer.sdp;
     }
     return null;
@@ -279,6 +281,7 @@ export class SubscriberPeer {
     try {
       const offer = await this.pc.createOffer();
       await this.pc.setLocalDescription(offer);
+      enlargeReceiveBuffers(this.pc);
       const streams: Record<string, string> = {};
       for (const [pid, feed] of this.feeds) if (feed.transceiver.mid !== null) streams[feed.transceiver.mid] = pid;
       await this.opts.sendOffer(this.pc.localDescription?.sdp ?? offer.sdp, streams);

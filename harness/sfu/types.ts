@@ -49,6 +49,11 @@ export interface SfuPublisherSample {
   /** Last REMB sent (0 when REMB is off). */
   rembBps: number;
   rembReason: string;
+  /**
+   * Datagrams the kernel dropped on the SFU's sockets for this publisher since they opened (full receive buffer:
+   * loss the harness caused, not the scenario); null where it cannot be read (not Linux). Absent in older records.
+   */
+  socketDrops?: number | null;
 }
 
 /** A layer change that happened (at the target layer's switch point). */

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InboundVideoStats, OutboundLayerStats, PeerStatsSample } from '../../harness/browser/stats-types.ts';
-import { capacityChanges, LayerHistory, liveMetrics } from '../../harness/metrics/live-metrics.ts';
+import { capacityChanges, LayerHistory, liveMetrics, sfuSocketDrops } from '../../harness/metrics/live-metrics.ts';
 import type { LiveMetricsInput } from '../../harness/metrics/live-metrics.ts';
 import type { TimelineEvent } from '../../harness/run/types.ts';
 import { DEFAULT_LAYERS } from '../../harness/sfu/types.ts';
@@ -186,5 +186,46 @@ describe('liveMetrics', () => {
   it('no publisher at its top layer: publisherTopLayerS is left out', () => {
     expect(liveMetrics(input(base.slice(0, 1))).metrics).not.toHaveProperty('publisherTopLayerS');
     expect(liveMetrics(input(base, { publishers: [{ id: 'pub', joinedAtMs: null }] })).metrics).not.toHaveProperty('publisherTopLayerS');
+  });
+});
+
+describe('sfuSocketDrops', () => {
+  const sample = (tMs: number, publisherId: string, socketDrops: number | null | undefined): TimelineEvent => ({
+    kind: 'sfu-publisher',
+    tMs,
+    sample: { tMs, room: 'call', publisherId, layers: [], rembBps: 0, rembReason: '', ...(socketDrops === undefined ? {} : { socketDrops }) },
+  });
+
+  it('sums every rise of each publisher cumulative counter, across a reconnection that restarts it at 0', () => {
+    // Per publisher: segments (connections), each a list of increments; the counter is cumulative within a segment.
+    const increments = fc.array(fc.nat(50), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(fc.array(fc.array(increments, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }), (pubs) => {
+        const timeline: TimelineEvent[] = [];
+        let expected = 0;
+        pubs.forEach((segments, p) => {
+          let tMs = p; // publishers interleave
+          for (const segment of segments) {
+            let count = 0;
+            timeline.push(sample(tMs, `pub${p}`, 0)); // a new connection's first sample
+            tMs += 1000;
+            for (const inc of segment) {
+              count += inc;
+              expected += inc;
+              timeline.push(sample(tMs, `pub${p}`, count));
+              tMs += 1000;
+            }
+          }
+        });
+        timeline.sort((a, b) => a.tMs - b.tMs);
+        expect(sfuSocketDrops(timeline)).toBe(expected);
+      }),
+    );
+  });
+
+  it('is null when no sample carried the counter (older records, not Linux)', () => {
+    expect(sfuSocketDrops([sample(0, 'pub', undefined), sample(1000, 'pub', null)])).toBeNull();
+    expect(sfuSocketDrops([])).toBeNull();
+    expect(sfuSocketDrops([sample(0, 'pub', null), sample(1000, 'pub', 3)])).toBe(3);
   });
 });
