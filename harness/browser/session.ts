@@ -177,7 +177,7 @@ export async function startBrowserSession(opts: BrowserSessionOptions): Promise<
     server = await startPageServer();
     const browserFor = async (): Promise<LaunchedChromium> => {
       if (opts.browsers !== 'per-peer' && browsers.length > 0) return browsers[0];
-      const b = await launchChromium({ fakeMedia: true, fakeVideoFile: opts.fakeVideoFile, extraArgs: BROWSER_ARGS, executablePath: opts.executablePath });
+      const b = await launchChromium({ fakeMedia: true, fakeVideoFile: opts.fakeVideoFile, extraArgs: BROWSER_ARGS, executablePath: opts.executablePath, callerHandlesSignals: signalsInstalled });
       browsers.push(b);
       opts.onBrowser?.({ userDataDir: b.userDataDir, pid: b.browser.process()?.pid });
       if (closed) await b.close();

@@ -1,5 +1,6 @@
 // No Chromium outlives a session: not after an error inside it, not after a failed start, not after SIGINT.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { liveSessions, startBrowserSession, withBrowserSession } from '../../harness/browser/session.ts';
@@ -18,6 +19,8 @@ afterAll(async () => {
   const deadline = Date.now() + 3000;
   while (pgrepChromium(seenDirs).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   if (pgrepChromium(seenDirs).length > 0) throw new Error(`Chromium left running: ${pgrepChromium(seenDirs).join('; ')}`);
+  const profiles = seenDirs.filter((d) => existsSync(d));
+  if (profiles.length > 0) throw new Error(`Chromium profiles left behind: ${profiles.join(', ')}`);
 });
 
 describe.skipIf(!chromiumPath)('browser session teardown', () => {
@@ -78,5 +81,7 @@ describe.skipIf(!chromiumPath)('browser session teardown', () => {
     expect(await exited).toBe(130);
     await expect.poll(() => leftoverProcesses(dirs, pids), { timeout: 3000 }).toEqual([]);
     expect(pgrepChromium(dirs)).toEqual([]);
+    // Its throwaway profiles are gone too (puppeteer's own SIGINT exit used to leave them).
+    expect(dirs.filter((d) => existsSync(d))).toEqual([]);
   }, 40_000);
 });
