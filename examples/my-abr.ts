@@ -8,7 +8,7 @@
 // sessions share it. choose(ctx) runs before each segment request and returns the rung index
 // (0 = lowest bitrate) and a reason, which the report shows when you hover over the decision.
 
-import type { AbrContext, AbrDecision, AbrFactory } from '../algorithms/abr/types.ts';
+import type { AbrContext, AbrDecision, AbrFactory } from 'netqoe/algorithms/abr/types.ts';
 
 const myAbr: AbrFactory = {
   name: 'buffer-proportional',

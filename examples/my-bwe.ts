@@ -8,7 +8,7 @@
 // reports received since the previous call; it returns the rate to send at and a reason, which the
 // report shows. The same object runs in the simulator (harness/bwe-sim) and in the SFU.
 
-import type { BweContext, BweDecision, BweFactory } from '../algorithms/bwe/types.ts';
+import type { BweContext, BweDecision, BweFactory } from 'netqoe/algorithms/bwe/types.ts';
 
 const myBwe: BweFactory = {
   name: 'received-rate',

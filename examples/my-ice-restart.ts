@@ -8,7 +8,7 @@
 // 'restart-ice' (pc.restartIce() and renegotiation), 'full-reconnect' (a new peer connection and
 // signaling, rejoining as the same peer) or 'none', with a reason the run's timeline shows.
 
-import type { IceRestartFactory, RecoveryDecision, RecoveryInput } from '../algorithms/ice-restart/types.ts';
+import type { IceRestartFactory, RecoveryDecision, RecoveryInput } from 'netqoe/algorithms/ice-restart/types.ts';
 
 const policy: IceRestartFactory = {
   name: 'restart-then-rebuild',
