@@ -158,7 +158,7 @@ function runDetail(run: RunResult, index: number): string {
           : `<div class="chart timeline" data-chart="timeline" data-run="${index}"></div>`;
   return `<article class="run" id="run-${index}" data-run="${index}">
 <h3>${escapeHtml(run.scenario)} / ${escapeHtml(label)} ${statusBadge(run)}</h3>
-${keyMetricsLine(run)}<p class="run-facts">seed ${escapeHtml(String(run.seed))} · ${escapeHtml(run.mode)} · ${(run.timeline ?? []).length} timeline events · computed in ${escapeHtml(String(Math.round(run.wallMs)))} ms</p>
+${keyMetricsLine(run)}<p class="run-facts">seed ${escapeHtml(String(run.seed))} · ${escapeHtml(run.mode)}${run.link ? ` · <span title="${escapeHtml(String(run.link.why))}">link: ${escapeHtml(String(run.link.backend))}</span>` : ''} · ${(run.timeline ?? []).length} timeline events · computed in ${escapeHtml(String(Math.round(run.wallMs)))} ms</p>
 ${crash}${failedList}${chart}${scoreChart(run, index)}
 </article>`;
 }

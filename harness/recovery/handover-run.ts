@@ -19,6 +19,8 @@ import type { Scenario } from '../scenario/types.ts';
 import { directLink, Sfu } from '../sfu/index.ts';
 import type { LinkFactory, SfuEvent } from '../sfu/index.ts';
 import { relayLink } from '../sfu/relay-link.ts';
+import { chooseLiveLinkBackend, type LinkProbe } from '../run/live-link-backend.ts';
+import type { LinkBackendChoice } from '../netem/choose-backend.ts';
 import { handoverOutcome, recoveryMetrics } from './recovery-metrics.ts';
 import type { HandoverOutcome, HandoverWindow } from './recovery-metrics.ts';
 
@@ -39,6 +41,8 @@ export interface HandoverRunOptions {
   deadPathMs?: number;
   log?: (msg: string) => void;
   onTimeline?: (e: TimelineEvent) => void;
+  /** The capability probe behind the scenario's `link: auto | netem` (tests inject one). */
+  probe?: LinkProbe;
 }
 
 export interface HandoverRunResult {
@@ -57,6 +61,8 @@ export interface HandoverRunResult {
   errors: string[];
   /** Where the moving peer's scenario time 0 sits on the SFU's clock. */
   scenarioOriginMs: number;
+  /** The moving peer's link backend and why (the scenario's `link`). */
+  link: LinkBackendChoice;
 }
 
 const PUB = 'pub';
@@ -76,6 +82,8 @@ export async function runHandover(opts: HandoverRunOptions): Promise<HandoverRun
   const scenario = opts.scenario;
   const durationMs = opts.durationMs ?? scenario.durationMs;
   const movingId = (opts.moving ?? 'publisher') === 'publisher' ? PUB : SUB;
+  // The scenario's `link`, before anything starts: only the relay carries live WebRTC so far.
+  const linkChoice = await chooseLiveLinkBackend(scenario, opts.probe);
   const timeline: TimelineEvent[] = [];
   const push = (e: TimelineEvent) => {
     timeline.push(e);
@@ -180,6 +188,7 @@ export async function runHandover(opts: HandoverRunOptions): Promise<HandoverRun
     sfuEvents: sfu.events,
     errors: s.errors,
     scenarioOriginMs: relayOriginMs,
+    link: linkChoice,
   };
 }
 

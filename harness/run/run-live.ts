@@ -33,6 +33,8 @@ import type { RoomOptions } from '../sfu/index.ts';
 import { relayLink } from '../sfu/relay-link.ts';
 import { networkEventTimeline } from '../sim/timeline-extras.ts';
 import { capacitySteps, peerScenario } from './live-links.ts';
+import { chooseLiveLinkBackend, type LinkProbe } from './live-link-backend.ts';
+import type { LinkBackendChoice } from '../netem/choose-backend.ts';
 import type { RunResult, TimelineEvent } from './types.ts';
 
 export interface LiveRunOptions {
@@ -54,6 +56,10 @@ export interface LiveRunOptions {
   onBrowser?: (b: { userDataDir: string; pid: number | undefined }) => void;
   /** Score what each subscriber saw (docs/scoring.md): 'frame-score', 'freeze' and 'latency' timeline events. */
   score?: LiveScoreConfig;
+  /** The link backend, already chosen (the CLI decides before any run starts); default: chooseLiveLinkBackend with `probe`. */
+  linkChoice?: LinkBackendChoice;
+  /** The capability probe behind `link: auto | netem` (tests inject one). Default: probeLinkCapabilities. */
+  probe?: LinkProbe;
 }
 
 export interface LiveScoreConfig {
@@ -83,8 +89,11 @@ export async function runLiveScenario(scenario: Scenario, opts: LiveRunOptions =
   const layersSel = scenario.algorithms.layer?.length ? scenario.algorithms.layer : ['highest-fit'];
   const estimators: (string | null)[] = scenario.algorithms.bwe.length ? scenario.algorithms.bwe : [null];
   const policies: (string | null)[] = scenario.algorithms.iceRestart.length ? scenario.algorithms.iceRestart : [null];
+  // The link backend first: an unusable or unsupported one is bad input (exit 2) before anything starts.
+  const linkChoice = opts.linkChoice ?? (await chooseLiveLinkBackend(scenario, opts.probe));
+  opts.log?.info({ link: linkChoice.backend, why: linkChoice.why }, 'link backend');
   const runs: RunResult[] = [];
-  for (const layer of layersSel) for (const bwe of estimators) for (const policy of policies) runs.push(await runLiveOnce(scenario, layer, bwe, policy, opts));
+  for (const layer of layersSel) for (const bwe of estimators) for (const policy of policies) runs.push(await runLiveOnce(scenario, layer, bwe, policy, { ...opts, linkChoice }));
   return runs;
 }
 
@@ -114,6 +123,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     expectations: [],
     timeline: [],
     wallMs: performance.now() - wallStart,
+    ...(opts.linkChoice ? { link: { backend: opts.linkChoice.backend, why: opts.linkChoice.why } } : {}),
     ...extra,
   });
 

@@ -135,6 +135,8 @@ export interface RunResult {
   expectations: ExpectationOutcome[];
   timeline: TimelineEvent[];
   wallMs: number;
+  /** Live runs: the link backend that carried the media and why (the scenario's `link`, the probe). Absent in sim runs and older results. */
+  link?: { backend: 'relay' | 'netem'; why: string };
 }
 
 export interface ResultsFile {

@@ -61,6 +61,9 @@ describe('netqoe run, live', () => {
     expect(run.mode).toBe('live');
     expect(run.status).toBe('ok');
     expect(run.algorithms).toEqual({ layer: 'highest-fit' });
+    // link: auto (the default) ran the relay, and the result says why.
+    expect(run.link?.backend).toBe('relay');
+    expect(run.link?.why).toMatch(/^auto: /);
     const kinds = new Set(run.timeline.map((e) => e.kind));
     for (const k of ['peer', 'sfu-subscriber', 'sfu-publisher', 'layer-switch', 'relay', 'capacity']) expect(kinds).toContain(k);
     // The relays carried the media: the publisher's uplink and the subscriber's downlink.

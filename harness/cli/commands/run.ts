@@ -11,6 +11,8 @@ import { findChromium } from '../../browser/chromium-path.ts';
 import { exitCodeForRuns, planMatrix, runLabel, runMatrix } from '../../run/run-matrix.ts';
 import { resolveFfmpeg } from '../../media/ffmpeg-path.ts';
 import { runLiveScenario } from '../../run/run-live.ts';
+import { chooseLiveLinkBackend } from '../../run/live-link-backend.ts';
+import type { LinkBackendChoice } from '../../netem/choose-backend.ts';
 import type { ResultsFile, RunResult } from '../../run/types.ts';
 import { RESULTS_SCHEMA_VERSION } from '../../run/types.ts';
 import { writeReports } from '../../../reports/write-reports.ts';
@@ -39,6 +41,7 @@ export async function runCommand(files: string[], opts: RunOptions, log: Logger)
   if (opts.scoreEvery !== undefined && !opts.score) throw new UserInputError('--score-every applies with --score');
   const scenarios = loadScenarios(files, opts);
   const liveScenarios: Scenario[] = [];
+  const linkChoices = new Map<Scenario, LinkBackendChoice>();
   const simScenarios: Scenario[] = [];
   for (const s of scenarios) {
     const mode = opts.mode ?? s.mode;
@@ -51,6 +54,8 @@ export async function runCommand(files: string[], opts: RunOptions, log: Logger)
     if ('missing' in chromium) throw new UserInputError(`live run: ${chromium.missing}`);
     const ffmpeg = opts.score ? resolveFfmpeg() : null;
     if (ffmpeg && 'missing' in ffmpeg) throw new UserInputError(`--score: ${ffmpeg.missing}; ${ffmpeg.fix}`);
+    // Each scenario's `link` against this machine, before any run starts (an unusable netem: exit 2).
+    for (const s of liveScenarios) linkChoices.set(s, await chooseLiveLinkBackend(s));
   }
   const jobs = await planMatrix(simScenarios, { abrOverride: opts.abr, seed: opts.seed });
   log.info({ runs: jobs.length, liveScenarios: liveScenarios.length }, 'running matrix');
@@ -69,7 +74,7 @@ export async function runCommand(files: string[], opts: RunOptions, log: Logger)
   }
   // Live runs: one at a time on the wall clock (each is a whole call of browsers, SFU and relays).
   for (const s of liveScenarios) {
-    const liveRuns = await runLiveScenario(s, { seed: opts.seed, handleSignals: true, log, ...(opts.score ? { score: opts.scoreEvery !== undefined ? { pixelsEveryNth: opts.scoreEvery } : {} } : {}) });
+    const liveRuns = await runLiveScenario(s, { seed: opts.seed, handleSignals: true, log, linkChoice: linkChoices.get(s), ...(opts.score ? { score: opts.scoreEvery !== undefined ? { pixelsEveryNth: opts.scoreEvery } : {} } : {}) });
     for (const run of liveRuns) log.debug({ scenario: run.scenario, ...run.algorithms, wallMs: run.wallMs, status: run.status }, 'live run done');
     runs.push(...liveRuns);
   }

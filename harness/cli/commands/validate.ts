@@ -3,13 +3,16 @@ import { abrNames } from '../../../algorithms/abr/registry.ts';
 import { bweNames } from '../../../algorithms/bwe/registry.ts';
 import { layerSelectorNames } from '../../../algorithms/layer/registry.ts';
 import { loadScenario } from '../../scenario/parse.ts';
-import { EXIT_BAD_INPUT, EXIT_OK, isUserInputError } from '../exit-codes.ts';
+import { EXIT_BAD_INPUT, EXIT_OK, isUserInputError, UserInputError } from '../exit-codes.ts';
+import { liveLinkProblem } from '../../run/live-link-backend.ts';
 
 export function validateCommand(files: string[]): number {
   let bad = 0;
   for (const file of files) {
     try {
       const s = loadScenario(file, { abrNames: abrNames(), bweNames: bweNames(), layerNames: layerSelectorNames() });
+      const linkProblem = liveLinkProblem(s);
+      if (linkProblem) throw new UserInputError(linkProblem);
       process.stdout.write(
         `ok   ${file}: "${s.name}", ${s.durationMs / 1000} s, ${s.network.length} phase(s), ${s.events.length} event(s), ` +
           `${s.webrtc ? `live: ${s.webrtc.publishers.length} publisher(s), ${s.webrtc.subscribers.length} subscriber(s)` : `${s.media.segmentCount} segments`}, ` +
