@@ -7,4 +7,13 @@ export { buildSettingsTimeline, longRunLossRate, type SettingsSegment, type Sett
 export { BernoulliLoss, GilbertElliottLoss, createLossDecider, type LossDecider } from './loss-models.ts';
 export { sampleJitterMs, PARETO_SHAPE } from './jitter.ts';
 export { createRng, hashLabel, standardNormal, Xoshiro128, type Rng } from './prng.ts';
-export { MATHIS_C, mathisGoodputBps, tcpGoodputBps, tcpTransferEndMs } from './tcp.ts';
+export {
+  MATHIS_C,
+  mathisGoodputBps,
+  mathisTimeline,
+  tcpGoodputBps,
+  tcpTransferEndMs,
+  type FluidCapacity,
+  type LossPiece,
+  type MathisTimeline,
+} from './tcp.ts';

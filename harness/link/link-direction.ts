@@ -37,11 +37,12 @@ const DROPPED_QUEUE: SendResult = Object.freeze({ dropped: 'queue' });
 
 export class SimulatedLinkDirection implements LinkDirection {
   readonly direction: Direction;
-  private readonly compiled: CompiledDirection;
+  /** The seed-independent schedules (the TCP loss timeline reads them: tcp-loss-timeline.ts). */
+  readonly compiled: CompiledDirection;
   private readonly segments: SettingsSegment[];
   private readonly outages: { startMs: number; endMs: number }[];
   private readonly capacity: CapacitySchedule;
-  private readonly seed: number;
+  readonly seed: number;
   private readonly jitterRng: Rng;
   private readonly deciders = new Map<string, LossDecider>();
 

@@ -21,8 +21,9 @@
 //   Sabre's is bits / (first to last byte) with the latency kept apart, and its rules put the latency back
 //   (latency + p x bitrate / tput <= p), which for a segment of the same size is bitrate <= netqoe's sample.
 //   netqoe's ABR interface has no latency history, so the sample carries it.
-// - With loss, a download is no faster than TCP's Mathis goodput (Sabre has no loss). Jitter and queueing
-//   do not delay downloads (the base RTT does).
+// - With loss, a download is no faster than TCP's Mathis goodput of the loss in force while it runs,
+//   integrated piece by piece (link/tcp.ts; Sabre has no loss). Jitter and queueing do not delay downloads
+//   (the base RTT does).
 // - No abandonment of a started download (AbrAlgorithm has no such hook; Sabre's rules abandon unless run
 //   with -noa) and no segment replacement.
 // - The session stops at the scenario's duration; Sabre plays the whole video whatever the stalls.
@@ -33,12 +34,14 @@
 
 import type { AbrAlgorithm, AbrContext, LadderRung, ThroughputSample } from '../../algorithms/abr/types.ts';
 import type { LinkModel } from '../link/types.ts';
-import { tcpTransferEndMs } from '../link/tcp.ts';
+import type { SimulatedLinkModel } from '../link/link-model.ts';
+import { tcpTransferEndMs, type MathisTimeline } from '../link/tcp.ts';
+import { tcpMathisTimeline } from '../link/tcp-loss-timeline.ts';
 import type { MediaSpec } from '../scenario/types.ts';
 import type { TimelineEvent } from '../run/types.ts';
 
 export interface StreamingSessionInput {
-  link: LinkModel;
+  link: SimulatedLinkModel;
   media: MediaSpec;
   abr: AbrAlgorithm;
   /** The session ends here even if the video has not (the scenario's duration). */
@@ -64,6 +67,7 @@ export function simulateStreamingSession(input: StreamingSessionInput): Streamin
   const ladder: LadderRung[] = media.rungs.map((r) => ({ ...r }));
   const timeline: TimelineEvent[] = [];
   const history: ThroughputSample[] = [];
+  const mathis = tcpMathisTimeline(link.down, link.up, { mssBytes });
 
   let tMs = 0;
   let bufferMs = 0;
@@ -140,7 +144,7 @@ export function simulateStreamingSession(input: StreamingSessionInput): Streamin
     const requestMs = tMs;
     const bits = media.segmentSizesBits[index][quality];
     const bytes = Math.ceil(bits / 8);
-    const arrivalMs = downloadFinishMs(link, requestMs, bytes, mssBytes);
+    const arrivalMs = downloadFinishMs(link, requestMs, bytes, mathis);
     buffer(requestMs);
 
     if (arrivalMs >= durationMs) {
@@ -206,11 +210,10 @@ function clampQuality(q: number, rungCount: number): number {
 
 /**
  * When the last byte of a `bytes` download requested at requestMs arrives: one round trip before the
- * first byte, then the link's capacity, but no faster than TCP's loss-limited goodput (Mathis).
+ * first byte, then the link's capacity, but no faster than TCP's loss-limited goodput (Mathis) of the loss
+ * in force at each moment of the transfer (tcp.ts; `mathis` from tcpMathisTimeline of the same link).
  */
-export function downloadFinishMs(link: LinkModel, requestMs: number, bytes: number, mssBytes: number): number {
-  const rttMs = link.baseRttMsAt(requestMs);
-  const firstByteMs = requestMs + rttMs;
-  const lossRate = link.down.stateAt(firstByteMs).lossRate;
-  return tcpTransferEndMs((t0, b) => link.down.timeToDeliverMs(t0, b), firstByteMs, bytes, mssBytes, Math.max(rttMs, 1), lossRate);
+export function downloadFinishMs(link: LinkModel, requestMs: number, bytes: number, mathis: MathisTimeline): number {
+  const firstByteMs = requestMs + link.baseRttMsAt(requestMs);
+  return tcpTransferEndMs(link.down, mathis, firstByteMs, bytes);
 }
