@@ -152,6 +152,9 @@ export function simulateStreamingSession(input: StreamingSessionInput): Streamin
       break;
     }
     advanceTo(arrivalMs);
+    // The low point, just before the segment lands (the chart draws straight lines between points, so
+    // without it a near-stall would look like a buffer that never went below the level at the request).
+    buffer(arrivalMs);
 
     bufferMs += segmentMs;
     segmentsDownloaded++;

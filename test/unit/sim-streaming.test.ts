@@ -109,4 +109,48 @@ describe('streaming session simulator', () => {
       { numRuns: 60 },
     );
   });
+  it('records the buffer at its low point, when a segment lands and before it is added', () => {
+    // 1 Mbps, 10 ms RTT, 4 s segments of 3.6 Mbit: each download takes 3.61 s. The second segment is
+    // requested with 4 s in the buffer, which falls to 0.39 s before it lands (4.39 s after). Without the low
+    // point the buffer line never went below 4 s.
+    const s = simpleScenario({ capacity: { kind: 'constant', bps: 1e6 }, delayMs: 5 });
+    const out = run(s, media([0.9e6], 6), fixedAbr(0));
+    const buf = out.timeline.filter((e): e is Extract<TimelineEvent, { kind: 'buffer' }> => e.kind === 'buffer');
+    const second = segments(out.timeline)[1];
+    const arrival = second.tMs + second.downloadMs;
+    const atArrival = buf.filter((b) => Math.abs(b.tMs - arrival) < 1e-6).map((b) => b.bufferS);
+    // Low point first, then the level with the new segment.
+    expect(atArrival[0]).toBeCloseTo(0.39, 9);
+    expect(atArrival[1]).toBeCloseTo(4.39, 9);
+    // The lowest level while downloading (the play-out at the end aside).
+    const last = segments(out.timeline).at(-1)!;
+    const whileDownloading = buf.filter((b) => b.tMs > 4000 && b.tMs <= last.tMs + last.downloadMs + 1e-6);
+    expect(Math.min(...whileDownloading.map((b) => b.bufferS))).toBeCloseTo(0.39, 9);
+  });
+
+  it('the low point at each arrival is the level at the request minus the download time, floored at 0 (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 300_000, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.constantFrom('throughput', 'bola', 'bba'),
+        (capacityBps, delayMs, abrName) => {
+          const s = simpleScenario({ capacity: { kind: 'constant', bps: capacityBps }, delayMs }, [], 60_000);
+          const out = run(s, media([300e3, 750e3, 1200e3, 2850e3], 12), getAbr(abrName)!.create());
+          const tl = out.timeline;
+          let playing = false;
+          for (const seg of segments(tl)) {
+            const arrival = seg.tMs + seg.downloadMs;
+            const before = tl.filter((e) => e.kind === 'buffer' && Math.abs(e.tMs - arrival) < 1e-6) as { bufferS: number }[];
+            expect(before.length).toBeGreaterThanOrEqual(2);
+            expect(before[0].bufferS).toBeCloseTo(seg.bufferS - 4, 9);
+            const atRequest = tl.filter((e) => e.kind === 'buffer' && e.tMs <= seg.tMs).at(-1) as { bufferS: number } | undefined;
+            if (playing && atRequest) expect(before[0].bufferS).toBeCloseTo(Math.max(0, atRequest.bufferS - seg.downloadMs / 1000), 9);
+            playing ||= tl.some((e) => e.kind === 'playback' && e.state === 'start' && e.tMs <= arrival);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
 });
