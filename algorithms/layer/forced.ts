@@ -15,6 +15,7 @@ export function createForcedSelector(fallback: LayerSelector = createHighestFitS
   let pinned: string | null = null;
   return {
     name: 'forced',
+    budgetFraction: fallback.budgetFraction,
     force(rid: string | null) {
       pinned = rid;
     },

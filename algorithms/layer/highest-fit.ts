@@ -41,6 +41,7 @@ export function createHighestFitSelector(opts: HighestFitOptions = {}): LayerSel
 
   return {
     name: 'highest-fit',
+    budgetFraction: fraction,
     choose(ctx: LayerContext): LayerDecision {
       const budgetBps = fraction * ctx.estimateBps;
       const active = activeLayerIndices(ctx.layers);

@@ -43,6 +43,12 @@ export interface LayerDecision {
 
 export interface LayerSelector {
   readonly name: string;
+  /**
+   * The part of its estimate the selector lets its layer use (highest-fit: 0.9). When a subscriber's
+   * estimate is split across several feeds, the split is made on this part, and each share scaled
+   * back, so that the layer allocated to a feed fits the selector's own budget. Default 1.
+   */
+  readonly budgetFraction?: number;
   choose(ctx: LayerContext): LayerDecision;
 }
 

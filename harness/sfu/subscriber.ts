@@ -14,6 +14,9 @@ import {
 } from 'werift';
 import type { RtcpPacket, RTCRtpSender, RTCRtpTransceiver } from 'werift';
 import type { LayerDecision, LayerSelector } from '../../algorithms/layer/types.ts';
+import { activeLayerIndices, formatRate, layerRateBps } from '../../algorithms/layer/common.ts';
+import { shareDownlink } from '../../algorithms/layer/share-downlink.ts';
+import type { FeedLadder } from '../../algorithms/layer/share-downlink.ts';
 import type { DownlinkEstimator } from './downlink-estimator.ts';
 import { partsFromWerift, twccPacketResults } from './rtp/twcc.ts';
 import { LayerForwarder } from './layer-forwarder.ts';
@@ -71,8 +74,15 @@ interface Feed {
   selector: LayerSelector;
   meter: RateMeter;
   decision: LayerDecision | null;
+  /** The layer last chosen, when, and its rate then (allocationRateBps). */
+  entered: { layer: number; atMs: number; rateBps: number } | null;
+  /** Its share of the estimate at the last selection. */
+  shareBps: number | null;
   unsubscribe: () => void;
 }
+
+/** How long a layer just switched to is counted at its rate when chosen (highest-fit's settleMs). */
+const SETTLE_MS = 2500;
 
 export class SubscriberPeer {
   readonly id: string;
@@ -120,7 +130,7 @@ export class SubscriberPeer {
     limitRetransmissions(transceiver.sender, this.retransmits, this.opts.now, () => this.opts.estimator.estimate(this.opts.now()).bps);
     const forwarder = new LayerForwarder({ codec: publisher.codec });
     const meter = new RateMeter(1000);
-    const feed: Feed = { publisher, transceiver, forwarder, selector: this.opts.makeSelector(), meter, decision: null, unsubscribe: () => {} };
+    const feed: Feed = { publisher, transceiver, forwarder, selector: this.opts.makeSelector(), meter, decision: null, entered: null, shareBps: null, unsubscribe: () => {} };
     this.attach(feed);
     this.feeds.set(publisher.id, feed);
     this.select(publisher.id);
@@ -291,25 +301,53 @@ export class SubscriberPeer {
     }
   }
 
-  /** Run the selector for one publisher (or all) and start the switches it asks for. */
+  /**
+   * Run the selectors for one publisher (or all) and start the switches they ask for. The feeds share
+   * the subscriber's one estimate (algorithms/layer/share-downlink.ts): each selector gets its feed's
+   * share as its estimate, and the layer forwarded is at most the one allocated to the feed, so the
+   * layers' sum fits the estimate unless every feed is at its lowest layer.
+   */
   select(publisherId?: string): void {
     const now = this.opts.now();
     const est = this.opts.estimator.estimate(now);
-    for (const [pid, feed] of this.feeds) {
-      if (publisherId !== undefined && pid !== publisherId) continue;
-      const layers = feed.publisher.layerSnapshot(now);
+    const network = this.opts.estimator.stats();
+    const entries = [...this.feeds].map(([pid, feed]) => ({ pid, feed, layers: feed.publisher.layerSnapshot(now) }));
+    const ladders: FeedLadder[] = entries.map(({ feed, layers }) => ({
+      options: activeLayerIndices(layers).map((i) => ({ layer: i, rateBps: this.allocationRateBps(feed, i, layerRateBps(layers[i]), now) })),
+    }));
+    const shares = shareDownlink(est.bps, ladders, entries[0]?.feed.selector.budgetFraction ?? 1);
+    entries.forEach(({ pid, feed, layers }, k) => {
+      if (publisherId !== undefined && pid !== publisherId) return;
+      const share = shares[k];
       const current = feed.forwarder.pendingLayer ?? feed.forwarder.currentLayer;
       let decision: LayerDecision;
       try {
-        decision = feed.selector.choose({ tMs: now, estimateBps: est.bps, layers, currentLayer: current, network: this.opts.estimator.stats() });
+        decision = feed.selector.choose({ tMs: now, estimateBps: share.shareBps, layers, currentLayer: current, network });
       } catch (err) {
         this.opts.log(`subscriber ${this.id}: selector ${feed.selector.name} threw: ${err instanceof Error ? err.message : String(err)}`);
-        continue;
+        return;
       }
-      const layer = Math.min(layers.length - 1, Math.max(0, Math.round(decision.layer)));
-      feed.decision = { layer, reason: decision.reason };
+      const chosen = Math.min(layers.length - 1, Math.max(0, Math.round(decision.layer)));
+      const capped = share.layer >= 0 && chosen > share.layer;
+      const layer = capped ? share.layer : chosen;
+      let reason = decision.reason;
+      if (entries.length > 1) reason += ` [share ${formatRate(share.shareBps)} of ${formatRate(est.bps)} for ${entries.length} feeds]`;
+      if (capped) reason += `; ${layers[chosen].rid} does not fit the split: ${layers[layer].rid} (allocated ${formatRate(share.rateBps)})`;
+      if (layer !== current) feed.entered = { layer, atMs: now, rateBps: layerRateBps(layers[layer]) };
+      feed.decision = { layer, reason };
+      feed.shareBps = share.shareBps;
       if (feed.forwarder.setTarget(layer, now)) feed.publisher.requestKeyframe(layer);
-    }
+    });
+  }
+
+  /**
+   * The rate the split counts for a layer: its measured rate, except that a layer just switched to is
+   * counted, for SETTLE_MS, at most at its rate when chosen (the keyframe the switch asked for inflates
+   * its measured rate for a whole window: as in highest-fit, it must not push the feed further down).
+   */
+  private allocationRateBps(feed: Feed, layer: number, rateBps: number, now: number): number {
+    const e = feed.entered;
+    return e !== null && e.layer === layer && now - e.atMs < SETTLE_MS ? Math.min(rateBps, e.rateBps) : rateBps;
   }
 
   samples(tMs: number): SfuSubscriberSample[] {
@@ -324,6 +362,7 @@ export class SubscriberPeer {
         subscriberId: this.id,
         publisherId: pid,
         estimateBps: Math.round(est.bps),
+        ...(feed.shareBps !== null ? { shareBps: Math.round(feed.shareBps) } : {}),
         estimateReason: est.reason,
         layer: cur === null ? null : cfg[cur].rid,
         pendingLayer: pend === null ? null : cfg[pend].rid,

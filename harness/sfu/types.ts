@@ -29,6 +29,8 @@ export interface SfuSubscriberSample {
   subscriberId: string;
   publisherId: string;
   estimateBps: number;
+  /** This feed's part of the estimate (the split across the subscriber's feeds; = estimateBps with one feed). */
+  shareBps?: number;
   /** Where the estimate came from: "receiver REMB 2.4 Mbps", "fixed", ... */
   estimateReason: string;
   /** rid being forwarded, null before the first keyframe. */
