@@ -45,6 +45,7 @@ export const METRICS: readonly MetricInfo[] = [
   { key: 'freezeCount', unit: 'count', better: 'lower', group: 'live', description: "Live: video freezes the subscribers' browsers counted (webrtc-stats freezeCount), all streams" },
   { key: 'totalFreezesS', unit: 's', better: 'lower', group: 'live', description: 'Live: total freeze duration over all received streams' },
   { key: 'sfuSocketDrops', unit: 'count', better: 'lower', group: 'live', description: "Live: datagrams the kernel dropped on the SFU's publisher sockets (a full receive buffer: loss the harness caused, not the scenario; 0 when healthy; Linux only)" },
+  { key: 'relaySocketDrops', unit: 'count', better: 'lower', group: 'live', description: "Live: datagrams the kernel dropped on the relays' own sockets (a full receive buffer when the relay's thread fell behind: loss the harness caused, not the scenario; 0 when healthy; Linux only)" },
   { key: 'avgReceivedKbps', unit: 'kbps', better: 'higher', group: 'live', description: 'Live: mean video bitrate a subscriber received per stream, from its first decoded frame' },
   { key: 'rFactor', unit: 'score', better: 'higher', group: 'live', description: 'Live: ITU-T G.107 E-model R factor (0-100) from one-way delay (glass-to-glass, else RTT/2 + jitter buffer) and loss (worst subscriber)' },
   { key: 'eModelMos', unit: 'mos', better: 'higher', group: 'live', description: 'Live: MOS from the E-model R (G.107 Annex B, 1-4.5; worst subscriber)' },

@@ -200,7 +200,7 @@ export function liveMetrics(input: LiveMetricsInput): { metrics: Record<string, 
         e.direction === 'down' &&
         e.tMs > fromMs &&
         e.tMs - e.windowMs < toMs &&
-        e.droppedQueue + e.droppedLoss + e.droppedOutage > 0,
+        e.droppedQueue + e.droppedLoss + e.droppedOutage + (e.droppedSocket ?? 0) > 0,
     );
   let switchErrors = 0;
   for (const sw of switches) {
@@ -246,6 +246,8 @@ export function liveMetrics(input: LiveMetricsInput): { metrics: Record<string, 
   if (rates.length) metrics.avgReceivedKbps = Math.round(rates.reduce((a, b) => a + b, 0) / rates.length / 1000);
   const drops = sfuSocketDrops(timeline);
   if (drops !== null) metrics.sfuSocketDrops = drops;
+  const relayDropped = relaySocketDrops(timeline);
+  if (relayDropped !== null) metrics.relaySocketDrops = relayDropped;
   return { metrics, detail: { follow } };
 }
 
@@ -264,6 +266,13 @@ export function sfuSocketDrops(timeline: readonly TimelineEvent[]): number | nul
     total = (total ?? 0) + (n >= before ? n - before : n);
     last.set(e.sample.publisherId, n);
   }
+  return total;
+}
+
+/** Datagrams the kernel dropped on the relays' own sockets (every peer, both directions); null when no sample carried it. */
+export function relaySocketDrops(timeline: readonly TimelineEvent[]): number | null {
+  let total: number | null = null;
+  for (const e of timeline) if (e.kind === 'relay' && e.droppedSocket !== undefined) total = (total ?? 0) + e.droppedSocket;
   return total;
 }
 

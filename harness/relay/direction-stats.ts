@@ -18,11 +18,13 @@ class Tally {
   delB = 0;
   dropP: Record<DropCause, number> = { queue: 0, loss: 0, outage: 0 };
   dropB: Record<DropCause, number> = { queue: 0, loss: 0, outage: 0 };
+  /** Datagrams the kernel dropped on the relay's own receiving sockets (never offered to the model). */
+  sockP = 0;
   readonly queueDelay = new DurationHistogram();
   readonly schedError = new DurationHistogram();
 
   reset(): void {
-    this.inP = this.inB = this.delP = this.delB = 0;
+    this.inP = this.inB = this.delP = this.delB = this.sockP = 0;
     this.dropP = { queue: 0, loss: 0, outage: 0 };
     this.dropB = { queue: 0, loss: 0, outage: 0 };
     this.queueDelay.reset();
@@ -72,6 +74,12 @@ export class DirectionStats {
     this.window.dropB[cause] += bytes;
   }
 
+  /** The kernel dropped n datagrams of this direction on a relay socket before the relay could read them. */
+  socketDropped(n: number): void {
+    this.total.sockP += n;
+    this.window.sockP += n;
+  }
+
   /** Released to its socket lateMs after the model's delivery time. */
   delivered(bytes: number, lateMs: number): void {
     const t = this.total;
@@ -102,6 +110,7 @@ export class DirectionStats {
       queueDelay: summary(t.queueDelay),
       schedulingError: summary(t.schedError),
       sendErrors: this.sendErrors,
+      socketDrops: t.sockP,
       tcpStreamBytesIn: this.tcpStreamBytesIn,
       tcpStreamBytesOut: this.tcpStreamBytesOut,
       tcpRetransmits: { ...this.tcpRetransmits },
@@ -127,6 +136,7 @@ export class DirectionStats {
       droppedQueue: w.dropP.queue,
       droppedLoss: w.dropP.loss,
       droppedOutage: w.dropP.outage,
+      droppedSocket: w.sockP,
       queueDelayP50Ms: w.queueDelay.quantileMs(0.5),
       queueDelayP95Ms: w.queueDelay.quantileMs(0.95),
       queueDelayP99Ms: w.queueDelay.quantileMs(0.99),

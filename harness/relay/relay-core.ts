@@ -10,6 +10,9 @@ import { ReleaseScheduler, type Timed } from './release-scheduler.ts';
 import { TcpMapping } from './tcp-relay.ts';
 import type { AddressChangeEvent, MappingInfo, RelayCounters, RelayTarget, RelayTimelineSample, RelayWorkerConfig } from './types.ts';
 import { UdpMapping } from './udp-nat.ts';
+import { SocketDropMeter } from './socket-drops.ts';
+import { readUdpDrops } from '../net/udp-drops.ts';
+import { isIP } from 'node:net';
 
 export const SAMPLE_WINDOW_MS = 1000;
 /** At close, a partial window shorter than this is not sampled (its packets are in the totals). */
@@ -57,6 +60,7 @@ export class RelayCore {
   private closed = false;
   private readonly startCpuMs = threadCpuMs();
   private readonly startWallMs = performance.now();
+  private readonly socketDrops: SocketDropMeter;
 
   constructor(config: RelayWorkerConfig, events: RelayCoreEvents) {
     this.config = config;
@@ -73,6 +77,8 @@ export class RelayCore {
       bindAddress: config.bindAddress,
       offer: createOffer(this.model, stats),
     };
+    const family = isIP(config.bindAddress) === 6 ? 6 : 4;
+    this.socketDrops = new SocketDropMeter(() => readUdpDrops(family), stats);
     this.scheduler.at(new Task(SAMPLE_WINDOW_MS, this.sample));
     for (const h of this.model.handovers) {
       if (!h.addressChange) continue;
@@ -110,7 +116,13 @@ export class RelayCore {
     return m.info();
   }
 
+  /** The kernel's drops on the UDP sockets open now, since the last poll (a sync read of /proc/net/udp, well under 1 ms). */
+  private pollSocketDrops(): void {
+    this.socketDrops.poll(this.udp.flatMap((m) => m.socketPorts()));
+  }
+
   counters(): RelayCounters {
+    if (!this.closed) this.pollSocketDrops();
     let udpFlows = 0;
     for (const m of this.udp) udpFlows += m.flowCount;
     let tcpConnections = 0;
@@ -135,6 +147,8 @@ export class RelayCore {
   private readonly sample = (nowMs: number): void => {
     // Windows end on whole seconds of relay time, however late this task fires.
     const endMs = Math.floor(nowMs / SAMPLE_WINDOW_MS) * SAMPLE_WINDOW_MS;
+    // Before the window closes and before idle flows' sockets go (their drops would be lost).
+    this.pollSocketDrops();
     this.closeWindow(endMs);
     for (const m of this.udp) m.sweepIdle(nowMs, this.config.udpFlowIdleMs);
     if (!this.closed) this.scheduler.at(new Task(endMs + SAMPLE_WINDOW_MS, this.sample));
@@ -163,6 +177,7 @@ export class RelayCore {
 
   private async changeAddress(handoverAtMs: number): Promise<void> {
     this.addressChanges++;
+    this.pollSocketDrops(); // the old ports close below
     for (const m of this.tcp) m.resetAll();
     for (const m of this.udp) {
       const change = await m.changeAddress();
@@ -181,6 +196,7 @@ export class RelayCore {
 
   /** Stop forwarding now: pending packets stay counted as in flight; the last, partial window is sampled. */
   close(): RelayCounters {
+    this.pollSocketDrops();
     this.closed = true;
     this.closeWindow(this.nowMs(), MIN_LAST_WINDOW_MS);
     this.scheduler.stop();

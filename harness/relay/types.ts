@@ -98,6 +98,12 @@ export interface RelayDirectionCounters {
   schedulingError: LatencySummary;
   /** Releases the OS refused after the relay sent them (counted as delivered; should stay 0). */
   sendErrors: number;
+  /**
+   * Datagrams of this direction the kernel dropped on the relay's own receiving sockets (a full receive buffer:
+   * the relay's thread did not read in time). Never offered to the model, so not in `in`; loss the scenario did
+   * not ask for, 0 when healthy. From /proc/net/udp (Linux; 0 elsewhere), read once a second and at close.
+   */
+  socketDrops: number;
   /** TCP byte streams: payload bytes read from the sender and written to the receiver. */
   tcpStreamBytesIn: number;
   tcpStreamBytesOut: number;
@@ -141,6 +147,8 @@ export interface RelayTimelineSample {
   droppedQueue: number;
   droppedLoss: number;
   droppedOutage: number;
+  /** Datagrams the kernel dropped on the relay's sockets in the window (socketDrops); absent in older results. */
+  droppedSocket?: number;
   /** Queueing delay of packets accepted in the window (0 when none). */
   queueDelayP50Ms: number;
   queueDelayP95Ms: number;

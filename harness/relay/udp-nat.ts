@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import type { DirectionStats } from './direction-stats.ts';
 import { headerBytes, type RelayLinkContext } from './link-context.ts';
 import type { Timed } from './release-scheduler.ts';
+import type { SocketPort } from './socket-drops.ts';
 import type { MappingInfo, RelayTarget } from './types.ts';
 
 const CLIENT_BUFFER_BYTES = 4 << 20; // bursts at 200+ Mbit/s must not overflow the kernel's queue
@@ -113,6 +114,21 @@ export class UdpMapping {
 
   get flowCount(): number {
     return this.flows.size;
+  }
+
+  /** The sockets that receive for this mapping now: the client-facing one (up) and each flow's upstream one (down). */
+  socketPorts(): SocketPort[] {
+    const out: SocketPort[] = [];
+    if (this.client.open) out.push({ port: this.currentPort, direction: 'up' });
+    for (const flow of this.flows.values()) {
+      if (!flow.upstream.open) continue;
+      try {
+        out.push({ port: flow.upstream.sock.address().port, direction: 'down' });
+      } catch {
+        // not bound yet: nothing received, nothing dropped
+      }
+    }
+    return out;
   }
 
   info(): MappingInfo {

@@ -11,7 +11,7 @@ import type { LinkFactory, PeerLink } from './link.ts';
 import { PathWatch } from './path-watch.ts';
 import { PublisherPeer } from './publisher.ts';
 import { Room } from './room.ts';
-import { readUdpDrops } from './udp-drops.ts';
+import { readUdpDrops } from '../net/udp-drops.ts';
 import type { RoomOptions } from './room.ts';
 import { CLOSE, parseClientMessage } from './signaling/messages.ts';
 import type { CandidateMessage, ClientMessage, ServerMessage } from './signaling/messages.ts';

@@ -5,7 +5,7 @@
 // own drop counter for the SFU's sockets (/proc/net/udp) must stay at 0.
 import { describe, expect, test } from 'vitest';
 import { icePorts } from '../../harness/sfu/ice-sockets.ts';
-import { readUdpDrops } from '../../harness/sfu/udp-drops.ts';
+import { readUdpDrops } from '../../harness/net/udp-drops.ts';
 import { requireChromium } from '../helpers/require-chromium.ts';
 import { startLive, topLayerUp } from '../helpers/sfu-live.ts';
 

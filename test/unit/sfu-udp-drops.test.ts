@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
-import { parseUdpDrops, readUdpDrops } from '../../harness/sfu/udp-drops.ts';
+import { parseUdpDrops, readUdpDrops } from '../../harness/net/udp-drops.ts';
 
 // Rows as Linux 6.x prints them (the header, an IPv4 and an IPv6 socket, two sockets sharing a port).
 const UDP = `   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops

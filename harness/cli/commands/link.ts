@@ -57,7 +57,7 @@ export function formatSampleLine(s: RelayTimelineSample): string {
   const state = s.inOutage ? ' OUTAGE' : '';
   return (
     `${s.direction.padEnd(4)} ${mbps(s.deliveredBps).padStart(6)}/${mbps(s.capacityBps).padEnd(6)} Mbit/s` +
-    `  in ${String(s.packetsIn).padStart(5)} pkt  drop q ${s.droppedQueue} l ${s.droppedLoss} o ${s.droppedOutage}` +
+    `  in ${String(s.packetsIn).padStart(5)} pkt  drop q ${s.droppedQueue} l ${s.droppedLoss} o ${s.droppedOutage}${s.droppedSocket ? ` socket ${s.droppedSocket}` : ''}` +
     `  queue p50 ${s.queueDelayP50Ms.toFixed(1)} p99 ${s.queueDelayP99Ms.toFixed(1)} ms  late p99 ${s.schedErrorP99Ms.toFixed(2)} ms${state}`
   );
 }

@@ -1,6 +1,6 @@
 // Kernel drops per local UDP port, from /proc/net/udp and /proc/net/udp6 (Linux; the last column, "drops",
-// counts datagrams the kernel discarded for that socket, mostly a full receive buffer). The SFU reports the
-// drops on its own sockets so that loss the harness caused is never mistaken for the scenario's.
+// counts datagrams the kernel discarded for that socket, mostly a full receive buffer). The SFU and the relay
+// report the drops on their own sockets so that loss the harness caused is never mistaken for the scenario's.
 
 import { readFileSync } from 'node:fs';
 
@@ -19,11 +19,15 @@ export function parseUdpDrops(table: string): Map<number, number> {
   return drops;
 }
 
-/** This network namespace's drops by local port, or null where /proc/net/udp cannot be read (not Linux). */
-export function readUdpDrops(): Map<number, number> | null {
+/**
+ * This network namespace's drops by local port, or null where /proc/net/udp cannot be read (not Linux).
+ * family 4 or 6 reads only that table (a relay bound to 127.0.0.1 need not count an IPv6 socket on the same port number).
+ */
+export function readUdpDrops(family?: 4 | 6): Map<number, number> | null {
   let any = false;
   const drops = new Map<number, number>();
-  for (const file of ['/proc/net/udp', '/proc/net/udp6']) {
+  const files = family === 4 ? ['/proc/net/udp'] : family === 6 ? ['/proc/net/udp6'] : ['/proc/net/udp', '/proc/net/udp6'];
+  for (const file of files) {
     let table: string;
     try {
       table = readFileSync(file, 'utf8');
