@@ -53,7 +53,7 @@ export function toFactory(mod: Record<string, unknown>, file: string, warn: (m: 
       if (err instanceof AbrLoadError) throw err;
       throw new AbrLoadError(`${file}: ${which} threw when called to make an algorithm: ${err instanceof Error ? err.message : String(err)}`);
     }
-    return { name: sample.name, source: file, description: `user algorithm from ${file}`, create: construct };
+    return { name: sample.name, source: file, description: `user algorithm from ${file}`, file, create: construct };
   }
 
   if (typeof exported !== 'object' || exported === null) {
@@ -72,13 +72,14 @@ export function toFactory(mod: Record<string, unknown>, file: string, warn: (m: 
       name: obj.name,
       source: typeof obj.source === 'string' ? obj.source : file,
       description: typeof obj.description === 'string' ? obj.description : `user algorithm from ${file}`,
+      file,
       create,
     };
   }
 
   const algorithm = checkAlgorithm(obj, file, which);
   warn(`${file}: exports an algorithm object, not a factory: every run shares its state (export { name, create() } for a fresh one per session)`);
-  return { name: algorithm.name, source: file, description: `user algorithm from ${file}`, create: () => algorithm };
+  return { name: algorithm.name, source: file, description: `user algorithm from ${file}`, file, create: () => algorithm };
 }
 
 function checkAlgorithm(value: unknown, file: string, what: string): AbrAlgorithm {

@@ -49,6 +49,7 @@ export interface AbrContext {
 }
 
 export interface AbrDecision {
+  /** An integer rung index, 0 to ladder.length - 1; anything else stops the run as crashed (exit 3). */
   quality: number;
   /** Human-readable, shown on hover in the report: "buffer 3.1 s < 5 s: x0.7". */
   reason: string;
@@ -67,5 +68,7 @@ export interface AbrFactory {
   /** First-line source: paper, RFC or reference note. */
   source: string;
   description: string;
+  /** The module file a user algorithm was loaded from (absent for built-ins); named in run-time errors. */
+  file?: string;
   create(): AbrAlgorithm;
 }

@@ -67,8 +67,8 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('validate <scenarios...>')
     .description('check scenario files without running them')
-    .action((files: string[]) => {
-      exitCode = validateCommand(files);
+    .action(async (files: string[]) => {
+      exitCode = await validateCommand(files);
     });
   program
     .command('list <what>')

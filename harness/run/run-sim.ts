@@ -29,6 +29,7 @@ export function runSimScenario(scenario: Scenario, abr: AbrFactory, opts: SimRun
     link,
     media: scenario.media,
     abr: abr.create(),
+    abrFile: abr.file,
     durationMs: scenario.durationMs,
   });
   const metrics = {

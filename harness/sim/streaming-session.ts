@@ -37,6 +37,7 @@ import type { LinkModel } from '../link/types.ts';
 import type { SimulatedLinkModel } from '../link/link-model.ts';
 import { tcpTransferEndMs, type MathisTimeline } from '../link/tcp.ts';
 import { tcpMathisTimeline } from '../link/tcp-loss-timeline.ts';
+import { checkAbrDecision } from './abr-decision.ts';
 import type { MediaSpec } from '../scenario/types.ts';
 import type { TimelineEvent } from '../run/types.ts';
 
@@ -44,6 +45,8 @@ export interface StreamingSessionInput {
   link: SimulatedLinkModel;
   media: MediaSpec;
   abr: AbrAlgorithm;
+  /** The module file of a user ABR, named when its decision is bad (abr-decision.ts). */
+  abrFile?: string;
   /** The session ends here even if the video has not (the scenario's duration). */
   durationMs: number;
   /** TCP segment size for the loss-limited goodput model. */
@@ -131,8 +134,8 @@ export function simulateStreamingSession(input: StreamingSessionInput): Streamin
       network: { rttMs, lossRate: state.lossRate, jitterMs: state.jitterMs, bandwidthBps: last?.bps },
       playing: playing && stallStartMs === null,
     };
-    const decision = abr.choose(ctx);
-    const quality = clampQuality(decision.quality, ladder.length);
+    const decision = checkAbrDecision(abr.choose(ctx), ladder.length, index, { name: abr.name, file: input.abrFile });
+    const quality = decision.quality;
 
     if (decision.delayMs && decision.delayMs > 0 && playing && stallStartMs === null) {
       // The algorithm asked to wait (BOLA above its target): never longer than the buffer lasts.
@@ -204,11 +207,6 @@ export function simulateStreamingSession(input: StreamingSessionInput): Streamin
   }
   timeline.sort((a, b) => a.tMs - b.tMs);
   return { timeline, endMs: tMs, segmentsDownloaded };
-}
-
-function clampQuality(q: number, rungCount: number): number {
-  if (!Number.isFinite(q)) return 0;
-  return Math.max(0, Math.min(rungCount - 1, Math.round(q)));
 }
 
 /**
