@@ -37,7 +37,9 @@ export function metricColumn(key: string): MetricColumn {
     return { key, label: metricLabel(key), unitLabel: '', better: null, description: key, format: formatGeneric };
   }
   const unitLabel = info.unit === 'ratio' ? '%' : info.unit === 'count' || info.unit === 'score' ? '' : info.unit;
-  return { key, label: metricLabel(key, info.unit), unitLabel, better: info.better, description: info.description, format: formatterFor(info.unit) };
+  const digits = info.digits;
+  const format = digits === undefined ? formatterFor(info.unit) : (v: number) => v.toFixed(digits);
+  return { key, label: metricLabel(key, info.unit), unitLabel, better: info.better, description: info.description, format };
 }
 
 function formatterFor(unit: MetricUnit): (v: number) => string {

@@ -2,6 +2,7 @@
 // the displayed-frame timeline, per-second VMAF/PSNR/SSIM ('frame-score'), freezes ('freeze'), and glass-to-glass
 // latency per second ('latency') against the publisher's camera records, and the worst moments' thumbnails
 // ('frame-thumbnail'). docs/scoring.md.
+import { vmafMos } from '../metrics/mos/vmaf-mos.ts';
 import type { TimelineEvent } from '../run/types.ts';
 import type { FrameSink } from './frame-sink.ts';
 import { buildTimeline, glassToGlass, latencyPerSecond, median } from './frame-timeline.ts';
@@ -81,8 +82,15 @@ export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly 
           scoreSize: opts.scoreSize,
         });
         vmafMissing = scores.vmafMissing;
+        // The second's video MOS: VMAF with the frozen part of the second pulled to 1 (vmaf-mos.ts).
+        const mos = vmafMos(
+          scores.perSecond.map((s) => ({ tMs: s.second * 1000, vmaf: s.vmaf })),
+          timeline.freezes.map((f) => ({ tMs: f.startMs, durationMs: f.durationMs })),
+        ).perSecond;
+        const mosAt = new Map(mos.map((m) => [m.tMs, m.mos]));
         for (const s of scores.perSecond) {
-          events.push({ kind: 'frame-score', tMs: s.second * 1000, peerId, vmaf: s.vmaf === null ? null : round2(s.vmaf), psnrDb: round2(s.psnrDb), ssim: Math.round(s.ssim * 1e4) / 1e4, framesDisplayed: s.slots, framesScored: s.scored });
+          const videoMos = mosAt.get(s.second * 1000) ?? null;
+          events.push({ kind: 'frame-score', tMs: s.second * 1000, peerId, vmaf: s.vmaf === null ? null : round2(s.vmaf), psnrDb: round2(s.psnrDb), ssim: Math.round(s.ssim * 1e4) / 1e4, framesDisplayed: s.slots, framesScored: s.scored, videoMos: videoMos === null ? null : round2(videoMos) });
         }
         const v = scores.slots.filter((s) => s.vmaf !== null).map((s) => s.vmaf!);
         vmafMean = v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
@@ -128,8 +136,58 @@ export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly 
       });
     }
   }
+  for (const s of subscribers) events.push(scoreSummaryEvent(s));
   events.sort((a, b) => a.tMs - b.tMs);
   return { events, subscribers };
+}
+
+/** One subscriber video's summary as a timeline event (tMs 0: it covers the run), so results.json keeps it. */
+export function scoreSummaryEvent(s: SubscriberScore): Extract<TimelineEvent, { kind: 'score-summary' }> {
+  const r = (v: number | null, digits: number) => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
+  return {
+    kind: 'score-summary',
+    tMs: 0,
+    peerId: s.peerId,
+    label: s.label,
+    displayed: s.displayed,
+    undecodable: s.undecodable,
+    skipped: s.skipped,
+    captureMissed: s.captureMissed,
+    freezes: s.freezes,
+    freezeMs: Math.round(s.freezeMs),
+    vmafMean: r(s.vmafMean, 2),
+    psnrMeanDb: r(s.psnrMeanDb, 2),
+    ssimMean: r(s.ssimMean, 4),
+    glassToGlassMedianMs: r(s.glassToGlassMedianMs, 1),
+    vmafMissing: s.vmafMissing,
+    thumbnailError: s.thumbnailError,
+  };
+}
+
+/**
+ * The scored run's metrics (harness/metrics/catalog.ts), each the worst subscriber video's, as the other live
+ * metrics: lowest mean VMAF / PSNR / SSIM, highest median glass-to-glass latency, lowest share of presented
+ * frames the capture kept, most skipped and undecodable frames, most freezes and frozen time in the
+ * displayed-frame timeline. A figure no video has (no VMAF without libvmaf, no latency without capture
+ * records) is left out, so an expectation on it fails with "no value" rather than passing on a made-up number.
+ */
+export function liveScoreMetrics(subs: readonly SubscriberScore[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (subs.length === 0) return out;
+  const worst = (key: string, values: (number | null)[], pick: (...v: number[]) => number) => {
+    const v = values.filter((x): x is number => x !== null && Number.isFinite(x));
+    if (v.length) out[key] = pick(...v);
+  };
+  worst('vmaf', subs.map((s) => s.vmafMean), Math.min);
+  worst('psnrDb', subs.map((s) => s.psnrMeanDb), Math.min);
+  worst('ssim', subs.map((s) => s.ssimMean), Math.min);
+  worst('glassToGlassMs', subs.map((s) => s.glassToGlassMedianMs), Math.max);
+  worst('capturedFrameRatio', subs.map((s) => (s.captureMissed === null || s.displayed + s.captureMissed === 0 ? null : s.displayed / (s.displayed + s.captureMissed))), Math.min);
+  worst('skippedFrames', subs.map((s) => s.skipped), Math.max);
+  worst('undecodableFrames', subs.map((s) => s.undecodable), Math.max);
+  worst('displayedFreezeCount', subs.map((s) => s.freezes), Math.max);
+  worst('displayedFreezesS', subs.map((s) => s.freezeMs / 1000), Math.max);
+  return out;
 }
 
 function round2(v: number): number {

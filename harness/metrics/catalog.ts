@@ -12,6 +12,8 @@ export interface MetricInfo {
   better: 'higher' | 'lower';
   group: MetricGroup;
   description: string;
+  /** Decimals the report shows, when the unit's default does not fit (SSIM is 0-1 in score units). */
+  digits?: number;
 }
 
 export const METRICS: readonly MetricInfo[] = [
@@ -51,6 +53,16 @@ export const METRICS: readonly MetricInfo[] = [
   { key: 'eModelMos', unit: 'mos', better: 'higher', group: 'live', description: 'Live: MOS from the E-model R (G.107 Annex B, 1-4.5; worst subscriber)' },
   { key: 'p1203LiveMos', unit: 'mos', better: 'higher', group: 'live', description: 'Live: ITU-T P.1203 mode 0 O.46 of the received video (bitrate, frame size and rate per stats second, browser freezes as stalls; an estimate, P.1203 is for streaming; worst stream)' },
   { key: 'videoMos', unit: 'mos', better: 'higher', group: 'live', description: 'Live: VMAF mapped to 1-5 with freezes as P.1203.3 stalls (not a standard; docs/scoring.md; worst subscriber)' },
+  // Scored live runs (harness/media/score-live.ts liveScoreMetrics, docs/scoring.md): what the subscribers displayed against the reference clip; the worst subscriber video.
+  { key: 'vmaf', unit: 'score', better: 'higher', group: 'live', description: 'Live, scored: mean VMAF (0-100) of the scored displayed frames against the reference clip (lowest subscriber); absent without libvmaf' },
+  { key: 'psnrDb', unit: 'db', better: 'higher', group: 'live', description: 'Live, scored: mean PSNR of the scored displayed frames against the reference clip (lowest subscriber)' },
+  { key: 'ssim', unit: 'score', better: 'higher', group: 'live', digits: 4, description: 'Live, scored: mean SSIM (0-1) of the scored displayed frames against the reference clip (lowest subscriber)' },
+  { key: 'glassToGlassMs', unit: 'ms', better: 'lower', group: 'live', description: 'Live, scored: median glass-to-glass latency (capture time painted in the frame to display time; highest subscriber)' },
+  { key: 'capturedFrameRatio', unit: 'ratio', better: 'higher', group: 'live', description: "Live, scored: frames the subscriber's capture recorded / frames its page presented (lowest subscriber; below 1 the scores miss frames the viewer saw)" },
+  { key: 'skippedFrames', unit: 'count', better: 'lower', group: 'live', description: 'Live, scored: reference frames never displayed between displayed ones (most of any subscriber)' },
+  { key: 'undecodableFrames', unit: 'count', better: 'lower', group: 'live', description: 'Live, scored: displayed frames whose painted frame number could not be read (most of any subscriber)' },
+  { key: 'displayedFreezeCount', unit: 'count', better: 'lower', group: 'live', description: "Live, scored: freezes in the displayed-frame timeline (Chrome's rule on display times; most of any subscriber)" },
+  { key: 'displayedFreezesS', unit: 's', better: 'lower', group: 'live', description: 'Live, scored: total freeze time in the displayed-frame timeline (most of any subscriber)' },
   // Handover recovery (harness/recovery/recovery-metrics.ts): the worst handover of the run for times, totals for counts.
   { key: 'iceDetectS', unit: 's', better: 'lower', group: 'live', description: "Live handover: from the path going dark to the first sign anyone had (the moving page's ICE/connection state disconnected or failed, the network-change signal, or the SFU's dead-path rule)" },
   { key: 'sfuDetectS', unit: 's', better: 'lower', group: 'live', description: "Live handover: from the path going dark to the SFU's dead-path rule firing (no RTP/RTCP from the peer for 2.5 s); absent when the path came back first" },

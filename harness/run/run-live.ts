@@ -10,7 +10,7 @@ import type { ReferenceClip } from '../../fixtures/reference-clips.ts';
 import { startFrameSink } from '../media/frame-sink.ts';
 import { defaultPixelsEveryNth } from '../media/capture-budget.ts';
 import type { FrameSink } from '../media/frame-sink.ts';
-import { scoreLiveCapture } from '../media/score-live.ts';
+import { liveScoreMetrics, scoreLiveCapture } from '../media/score-live.ts';
 import { loadIceRestart } from '../../algorithms/ice-restart/load-user.ts';
 import type { LoadedIceRestart } from '../../algorithms/ice-restart/load-user.ts';
 import { handoverOutcome, recoveryMetrics } from '../recovery/recovery-metrics.ts';
@@ -265,6 +265,8 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     clearTimeout(deadlineTimer);
 
     collect?.();
+    // A scored run's figures (worst subscriber video), added to the metrics below.
+    let scoreMetrics: Record<string, number> = {};
     if (sink && clip && (session as BrowserSession | null)) {
       // The pages stop first: their captures flush the last frames and counters to the sink.
       for (const p of [...call.subscribers, ...call.publishers]) await (session as unknown as BrowserSession).stopPeer(p.id).catch(() => undefined);
@@ -281,6 +283,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
       });
       timeline.push(...scored.events);
       timeline.sort((a, b) => a.tMs - b.tMs);
+      scoreMetrics = liveScoreMetrics(scored.subscribers);
       for (const s of scored.subscribers) log?.info({ ...s }, 'scored what the subscriber saw');
     }
 
@@ -293,7 +296,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
       endMs: scenario.durationMs,
     });
     // MOS: G.107 E-model from delay and loss, VMAF-based video MOS when the run was scored (docs/scoring.md).
-    Object.assign(metrics, liveMosMetrics(timeline));
+    Object.assign(metrics, liveMosMetrics(timeline), scoreMetrics);
     // Handovers: detection, restarts, media back on every subscriber, frozen time, ramp (harness/recovery).
     // Only with a policy: the pages then watch decoded frames (the gaps the figures come from).
     const outcomes = policy === null ? [] : handoverOutcomes(scenario, peers, call.subscribers.map((p) => p.id), timeline, (session as BrowserSession | null)?.samples ?? []);
@@ -302,7 +305,6 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
       for (const o of outcomes) log?.info({ policy: policyName, ...o }, 'handover recovery');
     }
     for (const f of detail.follow) log?.info({ ...f, change: `${f.change.kind} to ${f.change.bps} bps at ${f.change.atMs} ms` }, 'layer follow');
-    if ((metrics.relaySocketDrops ?? 0) > 0) log?.warn({ relaySocketDrops: metrics.relaySocketDrops }, "the relays' sockets dropped packets (a relay thread could not keep up): loss the scenario did not ask for");
     if ((metrics.sfuSocketDrops ?? 0) > 0) log?.warn({ sfuSocketDrops: metrics.sfuSocketDrops }, "the SFU's sockets dropped packets (the machine could not keep up): loss the scenario did not ask for");
     const pageErrors = (session as BrowserSession | null)?.errors ?? [];
     if (pageErrors.length) log?.warn({ errors: pageErrors.slice(0, 20) }, 'page errors during the live run');

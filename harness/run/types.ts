@@ -74,6 +74,36 @@ export type TimelineEvent =
       ssim: number;
       framesDisplayed: number;
       framesScored: number;
+      /**
+       * VMAF-based video MOS of that second (1-5, harness/metrics/mos/vmaf-mos.ts: pulled to 1 by the frozen part of
+       * the second); null without VMAF. Absent in results written before it was recorded.
+       */
+      videoMos?: number | null;
+    }
+  /**
+   * Live, scored: what one subscriber's video (label: its m-line mid) came to over the whole run (tMs 0):
+   * frames displayed / undecodable (no frame number read) / skipped (clip frames never shown) / presented by the
+   * page but missed by its capture, freezes in the displayed-frame timeline, mean VMAF/PSNR/SSIM of the scored
+   * frames, median glass-to-glass latency. vmafMissing: why there is no VMAF (null when there is);
+   * thumbnailError: why the worst moments have no thumbnails.
+   */
+  | {
+      kind: 'score-summary';
+      tMs: number;
+      peerId: string;
+      label: string;
+      displayed: number;
+      undecodable: number;
+      skipped: number;
+      captureMissed: number | null;
+      freezes: number;
+      freezeMs: number;
+      vmafMean: number | null;
+      psnrMeanDb: number | null;
+      ssimMean: number | null;
+      glassToGlassMedianMs: number | null;
+      vmafMissing: string | null;
+      thumbnailError: string | null;
     }
   /** Live, scored: a freeze at one subscriber (Chrome's rule: gap >= max(3 x avg frame duration, avg + 150 ms)). */
   | { kind: 'freeze'; tMs: number; peerId: string; durationMs: number }

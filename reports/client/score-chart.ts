@@ -1,5 +1,5 @@
 // A scored live run, per subscriber: VMAF and PSNR per second with freezes shaded and the worst moments marked,
-// then glass-to-glass latency over time, then the worst moments: with the run's thumbnails ('frame-thumbnail':
+// the per-second video MOS (VMAF-based, freezes pulled to 1), then glass-to-glass latency over time, then the worst moments: with the run's thumbnails ('frame-thumbnail':
 // the reference frame that was due next to the received one), or listed with their scores for older runs.
 import { STALL_COLOR, addHoverCapture, createFrame, drawGrid, drawLeftAxis, drawLegend, drawRightAxis, drawTimeAxis } from './chart-frame.ts';
 import { formatMs, formatSeconds } from './format.ts';
@@ -16,6 +16,7 @@ const VMAF_COLOR = '#1f77b4';
 const PSNR_COLOR = '#ff7f0e';
 const LATENCY_COLOR = '#2ca02c';
 const WORST_COLOR = '#111111';
+const MOS_COLOR = '#9467bd';
 
 export function renderScoreChart(container: HTMLElement, input: ScoreChartInput): void {
   const peers = peerScores(input.timeline);
@@ -28,6 +29,7 @@ export function renderScoreChart(container: HTMLElement, input: ScoreChartInput)
     block.append('h4').text(`What ${p.peerId} saw`);
     const endMs = Math.max(input.durationMs, p.endMs, 1000);
     renderQuality(block.append('div').attr('class', 'score-quality').node() as HTMLElement, p, endMs);
+    if (p.seconds.some((s) => s.videoMos !== null)) renderMos(block.append('div').attr('class', 'score-mos').node() as HTMLElement, p, endMs);
     if (p.latency.length) renderLatency(block.append('div').attr('class', 'score-latency').node() as HTMLElement, p.latency, endMs);
     else block.append('p').attr('class', 'empty').text('No glass-to-glass latency measured.');
     renderWorstList(block.append('div').attr('class', 'worst-list').node() as HTMLElement, p);
@@ -44,7 +46,8 @@ function renderQuality(el: HTMLElement, p: PeerScores, endMs: number): void {
     { label: 'freeze', color: STALL_COLOR, swatch: 'area' },
     { label: 'worst moment', color: WORST_COLOR, swatch: 'dashed' },
   ]);
-  if (!hasVmaf) d3.select(el).append('p').attr('class', 'note').text('No VMAF for this run (ffmpeg without libvmaf): PSNR only.');
+  // The run's own reason (score-summary vmafMissing); results written before it was recorded do not say.
+  if (!hasVmaf) d3.select(el).append('p').attr('class', 'note vmaf-missing').text(`No VMAF for this run (${p.vmafMissing ?? 'the reason was not recorded in these results'}): PSNR only.`);
   const frame = createFrame(el, 280);
   const x = d3.scaleLinear().domain([0, endMs]).range([0, frame.width]);
   const psnrTop = Math.max(50, d3.max(p.seconds, (s) => s.psnrDb) ?? 0);
@@ -108,8 +111,54 @@ function renderQuality(el: HTMLElement, p: PeerScores, endMs: number): void {
       [
         { text: `${formatSeconds(s.tMs)}-${formatSeconds(s.tMs + 1000)}`, emphasis: true },
         { text: `VMAF ${s.vmaf === null ? '-' : s.vmaf.toFixed(1)}, PSNR ${s.psnrDb.toFixed(1)} dB, SSIM ${Number.isFinite(s.ssim) ? s.ssim.toFixed(3) : '-'}` },
+        ...(s.videoMos !== null ? [{ text: `video MOS ${s.videoMos.toFixed(2)}`, color: MOS_COLOR }] : []),
         { text: `${s.framesDisplayed} frames shown, ${s.framesScored} scored` },
         ...(frozen.length ? [{ text: `frozen: ${frozen.map((f) => formatMs(f.durationMs)).join(', ')}`, color: STALL_COLOR }] : []),
+      ],
+      event.clientX,
+      event.clientY,
+    );
+  });
+}
+
+/** The per-second video MOS (1-5) on its own axis, freezes shaded: where a second's VMAF/MOS dropped. */
+function renderMos(el: HTMLElement, p: PeerScores, endMs: number): void {
+  drawLegend(el, [
+    { label: 'video MOS per second (VMAF-based, frozen part of the second pulled to 1; not a standard)', color: MOS_COLOR, swatch: 'line' },
+    { label: 'freeze', color: STALL_COLOR, swatch: 'area' },
+  ]);
+  const frame = createFrame(el, 180);
+  const x = d3.scaleLinear().domain([0, endMs]).range([0, frame.width]);
+  const y = d3.scaleLinear().domain([1, 5]).range([frame.height, 0]);
+  drawGrid(frame, y, 4);
+  frame.clipped
+    .append('g')
+    .selectAll('rect')
+    .data(p.freezes)
+    .join('rect')
+    .attr('class', 'mos-freeze')
+    .attr('x', (f) => x(f.tMs))
+    .attr('width', (f) => Math.max(1.5, x(f.tMs + f.durationMs) - x(f.tMs)))
+    .attr('height', frame.height)
+    .attr('fill', STALL_COLOR)
+    .attr('fill-opacity', 0.18);
+  const path =
+    d3
+      .line<ScoreSecond>()
+      .defined((s) => s.videoMos !== null)
+      .x((s) => x(mid(s)))
+      .y((s) => y(s.videoMos as number))(p.seconds) ?? '';
+  frame.clipped.append('path').attr('class', 'score-mos-line').attr('d', path).attr('fill', 'none').attr('stroke', MOS_COLOR).attr('stroke-width', 2);
+  drawTimeAxis(frame, x);
+  drawLeftAxis(frame, y, 'video MOS', (v) => String(v));
+  const bisect = d3.bisector((s: ScoreSecond) => s.tMs).right;
+  addHoverCapture(frame, (mx, event) => {
+    const s = p.seconds[Math.max(0, bisect(p.seconds, x.invert(mx)) - 1)];
+    showTooltip(
+      [
+        { text: `${formatSeconds(s.tMs)}-${formatSeconds(s.tMs + 1000)}`, emphasis: true },
+        { text: `video MOS ${s.videoMos === null ? '-' : s.videoMos.toFixed(2)}`, color: MOS_COLOR },
+        { text: `VMAF ${s.vmaf === null ? '-' : s.vmaf.toFixed(1)}` },
       ],
       event.clientX,
       event.clientY,

@@ -11,6 +11,8 @@ export interface ScoreSecond {
   ssim: number;
   framesDisplayed: number;
   framesScored: number;
+  /** VMAF-based video MOS of the second (1-5, freezes pulled to 1); null without VMAF or in older results. */
+  videoMos: number | null;
 }
 
 export interface LatencySecond {
@@ -47,6 +49,11 @@ export interface PeerScores {
   worst: WorstMoment[];
   thumbnails: MomentThumbnail[];
   endMs: number;
+  /**
+   * Why the run has no VMAF for this subscriber, as the run recorded it ('score-summary' vmafMissing: no
+   * libvmaf, a bad NETQOE_VMAF_MODEL, ...); null when it has VMAF or the results predate the record.
+   */
+  vmafMissing: string | null;
 }
 
 function scoreNum(v: unknown): v is number {
@@ -92,7 +99,7 @@ export function peerScores(timeline: readonly unknown[]): PeerScores[] {
   const peer = (id: string) => {
     let p = byPeer.get(id);
     if (!p) {
-      p = { peerId: id, seconds: [], freezes: [], latency: [], worst: [], thumbnails: [], endMs: 0 };
+      p = { peerId: id, seconds: [], freezes: [], latency: [], worst: [], thumbnails: [], endMs: 0, vmafMissing: null };
       byPeer.set(id, p);
     }
     return p;
@@ -109,6 +116,7 @@ export function peerScores(timeline: readonly unknown[]): PeerScores[] {
         ssim: scoreNum(e.ssim) ? e.ssim : NaN,
         framesDisplayed: scoreNum(e.framesDisplayed) ? e.framesDisplayed : 0,
         framesScored: scoreNum(e.framesScored) ? e.framesScored : 0,
+        videoMos: scoreNum(e.videoMos) ? e.videoMos : null,
       });
       p.endMs = Math.max(p.endMs, e.tMs + 1000);
     } else if (e.kind === 'freeze' && scoreNum(e.durationMs)) {
@@ -119,6 +127,10 @@ export function peerScores(timeline: readonly unknown[]): PeerScores[] {
       const p = peer(e.peerId);
       p.latency.push({ tMs: e.tMs, medianMs: e.medianMs, maxMs: scoreNum(e.maxMs) ? e.maxMs : e.medianMs, frames: scoreNum(e.frames) ? e.frames : 0 });
       p.endMs = Math.max(p.endMs, e.tMs + 1000);
+    } else if (e.kind === 'score-summary' && typeof e.vmafMissing === 'string' && e.vmafMissing) {
+      // One per video of the subscriber: the reasons joined (usually one).
+      const p = peer(e.peerId);
+      if (!p.vmafMissing?.includes(e.vmafMissing)) p.vmafMissing = p.vmafMissing ? `${p.vmafMissing}; ${e.vmafMissing}` : e.vmafMissing;
     } else if (e.kind === 'frame-thumbnail') {
       const t = momentThumbnail(e);
       if (t) peer(e.peerId).thumbnails.push(t);

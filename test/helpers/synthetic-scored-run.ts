@@ -2,6 +2,7 @@
 // a 1 s outage at 20 s that freezes sub-b and drops its scores, glass-to-glass latency per second. The metrics
 // are computed by the real MOS code (liveMosMetrics), not written in.
 import { liveMosMetrics } from '../../harness/metrics/mos/live-mos.ts';
+import { vmafMos } from '../../harness/metrics/mos/vmaf-mos.ts';
 import type { ResultsFile, RunResult, TimelineEvent } from '../../harness/run/types.ts';
 import { RESULTS_SCHEMA_VERSION } from '../../harness/run/types.ts';
 
@@ -14,8 +15,9 @@ export const SCORED_SCENARIO = {
 };
 
 export interface ScoredRunOptions {
-  /** No libvmaf: vmaf null in every second. */
+  /** No libvmaf: vmaf null in every second; the 'score-summary' events say why (this reason). */
   withoutVmaf?: boolean;
+  vmafMissing?: string;
   /**
    * 'frame-thumbnail' events for sub-b's moments at 8 s, 20 s (frozen: frame 590 held, 620 due) and 23 s, with
    * these JPEG data: URIs (the caller encodes them: jpeg-thumbnail.ts needs ffmpeg).
@@ -46,6 +48,31 @@ export function syntheticScoredTimeline(opts: ScoredRunOptions = {}): TimelineEv
     }
   }
   timeline.push({ kind: 'freeze', tMs: 20_050, peerId: 'sub-b', durationMs: 1020 });
+  // The per-second video MOS as score-live.ts adds it (the real vmaf-mos.ts over the seconds and freezes).
+  for (const peerId of ['sub-a', 'sub-b']) {
+    const seconds = timeline.flatMap((e) => (e.kind === 'frame-score' && e.peerId === peerId ? [e] : []));
+    const freezes = timeline.flatMap((e) => (e.kind === 'freeze' && e.peerId === peerId ? [e] : []));
+    const mos = vmafMos(seconds, freezes).perSecond;
+    seconds.forEach((e, i) => (e.videoMos = mos[i].mos));
+    timeline.push({
+      kind: 'score-summary',
+      tMs: 0,
+      peerId,
+      label: '0',
+      displayed: 1170,
+      undecodable: 0,
+      skipped: peerId === 'sub-b' ? 30 : 0,
+      captureMissed: 0,
+      freezes: freezes.length,
+      freezeMs: freezes.reduce((a, f) => a + f.durationMs, 0),
+      vmafMean: opts.withoutVmaf ? null : 88,
+      psnrMeanDb: 41,
+      ssimMean: 0.97,
+      glassToGlassMedianMs: 124,
+      vmafMissing: opts.withoutVmaf ? (opts.vmafMissing ?? 'ffmpeg has no libvmaf filter') : null,
+      thumbnailError: null,
+    });
+  }
   if (opts.thumbnails) {
     for (const [second, frozen] of [
       [8, false],

@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { ensureReferenceClip } from '../../fixtures/reference-clips.ts';
 import { jpegThumbnail } from '../../harness/media/jpeg-thumbnail.ts';
 import { Y4mReader } from '../../harness/media/y4m.ts';
+import { exitCodeForRuns } from '../../harness/run/run-matrix.ts';
 import { runLiveScenario } from '../../harness/run/run-live.ts';
 import { parseScenarioText } from '../../harness/scenario/parse.ts';
 import { requireChromium } from '../helpers/require-chromium.ts';
@@ -24,6 +25,12 @@ webrtc:
     - id: s1
       events:
         - { type: outage, at: 4s, duration: 1s, direction: down }
+expect:
+  vmaf: "> 20"
+  psnr: "> 20"
+  glassToGlass: "< 1000ms"
+  # Cannot hold (a VMAF of a compressed call with a freeze): the gate must fail it.
+  video: "> 4.99"
 `;
 
 describe.skipIf(!chromium || !ffmpeg)('live run, scored', () => {
@@ -40,12 +47,59 @@ describe.skipIf(!chromium || !ffmpeg)('live run, scored', () => {
         `; latency ${latency.map((e) => e.medianMs).join(', ')} ms; videoMos ${run.metrics.videoMos}`,
     );
     expect(scores.length).toBeGreaterThanOrEqual(3);
-    expect(scores.every((e) => e.peerId === 's1' || e.peerId.length > 0)).toBe(true);
+    // s1 is the only subscriber: every score is its own.
+    expect(new Set(scores.map((e) => e.peerId))).toEqual(new Set(['s1']));
     expect(scores.every((e) => e.vmaf !== null && e.vmaf > 20 && e.vmaf <= 100 && e.psnrDb > 20 && e.ssim > 0.5)).toBe(true);
     expect(scores.every((e) => e.framesScored <= e.framesDisplayed && e.framesScored > 0)).toBe(true);
     expect(latency.length).toBeGreaterThanOrEqual(3);
     expect(latency.every((e) => e.medianMs > 20 && e.medianMs < 1000)).toBe(true); // 2 x 20 ms of link at least one way... and sane
     expect(run.metrics.videoMos).toBeGreaterThan(1);
+
+    // The summary per subscriber video ('score-summary') and the worst one's figures in the run's metrics.
+    const summaries = run.timeline.flatMap((e) => (e.kind === 'score-summary' ? [e] : []));
+    const m = run.metrics;
+    console.log(`score-summary ${JSON.stringify(summaries)}; metrics ${JSON.stringify({ vmaf: m.vmaf, psnrDb: m.psnrDb, ssim: m.ssim, glassToGlassMs: m.glassToGlassMs, capturedFrameRatio: m.capturedFrameRatio, skippedFrames: m.skippedFrames, undecodableFrames: m.undecodableFrames, displayedFreezeCount: m.displayedFreezeCount, displayedFreezesS: m.displayedFreezesS })}`);
+    expect(summaries.map((e) => e.peerId)).toEqual(['s1']);
+    const [sum] = summaries;
+    expect(sum.vmafMissing).toBeNull();
+    expect(sum.displayed).toBeGreaterThanOrEqual(scores.length); // a frame at least in every scored second
+    expect(m.vmaf).toBeCloseTo(sum.vmafMean!, 1);
+    expect(m.vmaf).toBeGreaterThan(20);
+    expect(m.vmaf).toBeLessThanOrEqual(100);
+    expect(m.psnrDb).toBeCloseTo(sum.psnrMeanDb!, 1);
+    expect(m.psnrDb).toBeGreaterThan(20);
+    expect(m.ssim).toBeGreaterThan(0.5);
+    expect(m.ssim).toBeLessThanOrEqual(1);
+    expect(m.glassToGlassMs).toBeCloseTo(sum.glassToGlassMedianMs!, 0);
+    expect(m.glassToGlassMs).toBeGreaterThan(20);
+    expect(m.glassToGlassMs).toBeLessThan(1000);
+    expect(m.capturedFrameRatio).toBeGreaterThan(0.5);
+    expect(m.capturedFrameRatio).toBeLessThanOrEqual(1);
+    expect(m.skippedFrames).toBe(sum.skipped);
+    expect(m.undecodableFrames).toBe(sum.undecodable);
+    // The 1 s outage is a freeze in the displayed-frame timeline.
+    expect(m.displayedFreezeCount).toBeGreaterThanOrEqual(1);
+    expect(m.displayedFreezesS).toBeGreaterThanOrEqual(0.5);
+    // The expectations gate on them: the reachable ones hold, "video MOS > 4.99" fails, so the run exits 1.
+    expect(run.expectations.map((e) => [e.metric, e.pass])).toEqual([
+      ['vmaf', true],
+      ['psnrDb', true],
+      ['glassToGlassMs', true],
+      ['videoMos', false],
+    ]);
+    expect(run.expectations[0].actual).toBe(m.vmaf);
+    expect(exitCodeForRuns([run])).toBe(1);
+
+    // The per-second video MOS: on every scored second, and lower in a second the freeze covers than in any
+    // second without a freeze (a frozen part of the second is pulled to MOS 1).
+    expect(scores.every((e) => typeof e.videoMos === 'number' && e.videoMos >= 1 && e.videoMos <= 5)).toBe(true);
+    const freezesAll = run.timeline.flatMap((e) => (e.kind === 'freeze' ? [e] : []));
+    const frozenIn = (t: number) => freezesAll.reduce((a, f) => a + Math.max(0, Math.min(t + 1000, f.tMs + f.durationMs) - Math.max(t, f.tMs)), 0);
+    const mostFrozen = [...scores].sort((a, b) => frozenIn(b.tMs) - frozenIn(a.tMs))[0];
+    const clear = scores.filter((e) => frozenIn(e.tMs) === 0);
+    expect(frozenIn(mostFrozen.tMs)).toBeGreaterThanOrEqual(500);
+    expect(clear.length).toBeGreaterThanOrEqual(2);
+    expect(mostFrozen.videoMos!).toBeLessThan(Math.min(...clear.map((e) => e.videoMos!)));
 
     // The worst moments' thumbnails: whole 160x90 JPEGs. The outage's frozen moment: its received picture is
     // further from the reference that was due than from the reference of the frame it shows (thumbnailed here).

@@ -88,6 +88,20 @@ describe.skipIf(!chromiumPath)('score chart in headless Chromium', () => {
     const tip = await page.$eval('.tooltip', (el) => el.textContent ?? '');
     expect(tip).toContain('frozen: 1020 ms');
     expect(tip).toMatch(/VMAF 3\d\.\d, PSNR 2\d\.\d dB/);
+    expect(tip).toMatch(/video MOS 1\.\d\d/); // the frozen second, pulled to ~1
+    // The per-second video MOS has its own chart (1-5): its line dips in the frozen second.
+    const mos = await page.$eval('.score-peer[data-peer="sub-b"] .score-mos', (el) => ({
+      d: el.querySelector('path.score-mos-line')?.getAttribute('d') ?? '',
+      freezes: el.querySelectorAll('rect.mos-freeze').length,
+      text: el.textContent ?? '',
+    }));
+    expect(mos.d.length).toBeGreaterThan(100);
+    expect(mos.freezes).toBe(1);
+    expect(mos.text).toContain('video MOS');
+    // The path's y (SVG: down is larger) is highest at the 21st point (20 s).
+    const ys = [...mos.d.matchAll(/[ML]([\d.]+),([\d.]+)/g)].map((m) => Number(m[2]));
+    expect(ys).toHaveLength(40);
+    expect(ys.indexOf(Math.max(...ys))).toBe(20);
     await page.screenshot({ path: '/tmp/report-score.png', fullPage: true });
     expect(existsSync('/tmp/report-score.png')).toBe(true);
     // MOS columns in the summary table.
@@ -137,12 +151,15 @@ describe.skipIf(!chromiumPath)('score chart in headless Chromium', () => {
   });
 
   test('without VMAF: PSNR on the left axis, a note, worst moments on PSNR', async () => {
-    const { html } = writeReports(syntheticScoredResults({ withoutVmaf: true }), join(dir, 'psnr'), { layout: 'run' });
+    const { html } = writeReports(syntheticScoredResults({ withoutVmaf: true, vmafMissing: 'NETQOE_VMAF_MODEL /nope.json: no such file' }), join(dir, 'psnr'), { layout: 'run' });
     const { page, errors } = await open(chromium, html);
     expect(errors).toEqual([]);
     expect(await page.$$('.chart.score path.score-vmaf')).toHaveLength(0);
     expect(await page.$$('.chart.score path.score-psnr')).toHaveLength(2);
-    expect(await page.$eval('.chart.score', (el) => el.textContent)).toContain('No VMAF for this run');
+    // The run's own reason, not a fixed guess.
+    expect(await page.$eval('.chart.score .vmaf-missing', (el) => el.textContent)).toBe('No VMAF for this run (NETQOE_VMAF_MODEL /nope.json: no such file): PSNR only.');
+    expect(await page.$eval('.chart.score', (el) => el.textContent)).not.toContain('libvmaf');
+    expect(await page.$$('.chart.score .score-mos')).toHaveLength(0);
     expect(await page.$eval('.score-peer[data-peer="sub-b"] .worst-moment title', (el) => el.textContent)).toContain('PSNR');
     await page.close();
   });

@@ -47,6 +47,23 @@ describe('score chart model', () => {
     expect(svg.thumbnails).toEqual([]);
   });
 
+  it("carries each second's video MOS and the run's own reason for a missing VMAF", () => {
+    const [a, b] = peerScores(syntheticScoredTimeline());
+    expect(a.vmafMissing).toBeNull();
+    // The frozen second (20 s: 950 ms of the 1020 ms freeze) is pulled towards 1; the second before is not.
+    expect(b.seconds[19].videoMos).toBeGreaterThan(4);
+    expect(b.seconds[20].videoMos).toBeLessThan(1.2);
+    expect(b.seconds.every((s) => s.videoMos !== null && s.videoMos >= 1 && s.videoMos <= 5)).toBe(true);
+    const [na, nb] = peerScores(syntheticScoredTimeline({ withoutVmaf: true, vmafMissing: 'NETQOE_VMAF_MODEL /nope.json: no such file' }));
+    expect([na.vmafMissing, nb.vmafMissing]).toEqual(['NETQOE_VMAF_MODEL /nope.json: no such file', 'NETQOE_VMAF_MODEL /nope.json: no such file']);
+    expect(nb.seconds.every((s) => s.videoMos === null)).toBe(true);
+    // Results written before either was recorded: null, not a guess.
+    const old = syntheticScoredTimeline({ withoutVmaf: true }).filter((e) => e.kind !== 'score-summary').map((e) => (e.kind === 'frame-score' ? { ...e, videoMos: undefined } : e));
+    const [, ob] = peerScores(old);
+    expect(ob.vmafMissing).toBeNull();
+    expect(ob.seconds[20].videoMos).toBeNull();
+  });
+
   it('skips malformed events and needs a frame-score to have a chart', () => {
     const odd = [null, { kind: 'frame-score', tMs: 'x', peerId: 'a' }, { kind: 'freeze', tMs: 0, peerId: 'a', durationMs: 100 }, 7];
     expect(peerScores(odd)).toEqual([]);
@@ -62,5 +79,17 @@ describe('score chart model', () => {
     expect(videoMos).toBeGreaterThan(1);
     for (const v of [videoMos, eModelMos]) expect(scored).toContain(`>${v.toFixed(2)}<`);
     expect(renderHtmlReport(syntheticResults())).not.toContain('data-chart="score"');
+  });
+
+  it("the summary table shows a scored run's VMAF, PSNR and SSIM (SSIM to 4 decimals), from the catalogue", () => {
+    const results = syntheticScoredResults();
+    Object.assign(results.runs[0].metrics, { vmaf: 88.4567, psnrDb: 41.234, ssim: 0.97129, glassToGlassMs: 124.4 });
+    const html = renderHtmlReport(results);
+    const table = html.slice(html.indexOf('<table class="summary'), html.indexOf('</table>', html.indexOf('<table class="summary')));
+    expect(table).toMatch(/<th class="metric" title="vmaf: [^"]*">vmaf/);
+    expect(table).toContain('>88.5<');
+    expect(table).toContain('>41.23<');
+    expect(table).toContain('>0.9713<');
+    expect(table).toContain('>124<');
   });
 });
