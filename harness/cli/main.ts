@@ -30,6 +30,7 @@ function parseList(value: string): string[] {
 function addRunOptions(cmd: Command): Command {
   return cmd
     .option('--abr <names>', 'ABR algorithms (comma-separated names or files); replaces the scenarios\' lists', parseList)
+    .option('--ice-restart <names>', "live runs: ICE-restart policies (comma-separated names or files, see `netqoe list algorithms`); replaces the scenarios' algorithms.iceRestart", parseList)
     .option('--seed <n>', 'seed for every run (replaces the scenarios\' seeds)', parseSeed)
     .option('--out <dir>', 'where results.json, index.html and junit.xml go', 'netqoe-out')
     .option('--json', 'print results.json to stdout instead of the summary table')

@@ -142,10 +142,32 @@ describe('netqoe validate, list, report', () => {
     const algos = runCli(['list', 'algorithms']).stdout;
     for (const a of ['throughput', 'bola', 'bba', 'robust-mpc', 'seed-dash', 'seed-netflix']) expect(algos).toContain(a);
     expect(algos).toContain('INFOCOM 2016');
+    // The ICE-restart policies, each with its one-line source.
+    const ice = algos.slice(algos.indexOf('ICE-restart policies'));
+    for (const [name, source] of [
+      ['seed-resilient', 'REFERENCE-NOTES.md'],
+      ['immediate', 'restartIce()'],
+      ['backoff', 'Exponential Backoff And Jitter'],
+      ['none', 'browser defaults'],
+    ]) expect(ice).toMatch(new RegExp(`\\n  ${name} +.*\\n +source: .*${source.replace(/[()]/g, '\\$&')}`));
     expect(runCli(['list', 'presets']).stdout).toMatch(/satellite .*RTT 600 ms/);
     const bad = runCli(['list', 'algoritms']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('did you mean "algorithms"');
+  });
+
+  it('run --ice-restart: an unknown policy or a missing file is bad input (exit 2) before anything starts; sim runs refuse it', () => {
+    const out = tempDir();
+    const unknown = runCli(['run', 'test/fixtures/handover-live.yaml', '--ice-restart', 'seed-resilent', '--out', out]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--ice-restart: unknown ICE-restart policy "seed-resilent" (did you mean "seed-resilient"?)');
+    const missing = runCli(['run', 'test/fixtures/handover-live.yaml', '--ice-restart', './no-such-policy.ts', '--out', out]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('./no-such-policy.ts: policy file not found');
+    const sim = runCli(['run', 'scenarios/step-down-up.yaml', '--ice-restart', 'none', '--out', out]);
+    expect(sim.code).toBe(2);
+    expect(sim.stderr).toContain('--ice-restart applies to live runs');
+    expect(existsSync(join(out, 'results.json'))).toBe(false);
   });
 
   it('report rebuilds index.html and junit.xml from results.json alone', () => {

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ABR_REGISTRY } from '../../../algorithms/abr/registry.ts';
 import { BWE_REGISTRY } from '../../../algorithms/bwe/registry.ts';
+import { ICE_RESTART_REGISTRY } from '../../../algorithms/ice-restart/registry.ts';
 import { LAYER_SELECTOR_REGISTRY } from '../../../algorithms/layer/registry.ts';
 import { loadScenario } from '../../scenario/parse.ts';
 import { PRESET_TABLE } from '../../scenario/presets.ts';
@@ -33,6 +34,8 @@ export function listCommand(what: string): number {
       for (const b of BWE_REGISTRY) process.stdout.write(`  ${b.name.padEnd(14)} ${b.description}\n  ${''.padEnd(14)} source: ${b.source}\n`);
       process.stdout.write('\nSFU layer selectors (algorithms.layer in a live scenario; any ABR as abr:<name>)\n');
       for (const l of LAYER_SELECTOR_REGISTRY) process.stdout.write(`  ${l.name.padEnd(14)} ${l.description}\n  ${''.padEnd(14)} source: ${l.source}\n`);
+      process.stdout.write('\nICE-restart policies (algorithms.iceRestart in a live scenario, or --ice-restart NAME; a file: ./my-policy.ts)\n');
+      for (const p of ICE_RESTART_REGISTRY) process.stdout.write(`  ${p.name.padEnd(14)} ${p.description}\n  ${''.padEnd(14)} source: ${p.source}\n`);
       return 0;
     case 'presets':
       for (const p of PRESET_TABLE) process.stdout.write(`${p.name.padEnd(16)} ${p.summary}\n${''.padEnd(16)} source: ${p.source}\n`);

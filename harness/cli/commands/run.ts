@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { abrNames } from '../../../algorithms/abr/registry.ts';
+import { loadIceRestart } from '../../../algorithms/ice-restart/load-user.ts';
 import { bweNames } from '../../../algorithms/bwe/registry.ts';
 import { loadScenario, quickScenario } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/types.ts';
@@ -23,6 +24,8 @@ import { formatSummaryTable } from '../summary-table.ts';
 
 export interface RunOptions {
   abr?: string[];
+  /** Live runs: ICE-restart policies (names or files, relative to the current folder) replacing each scenario's algorithms.iceRestart. */
+  iceRestart?: string[];
   seed?: number;
   out: string;
   json?: boolean;
@@ -50,6 +53,18 @@ export async function runCommand(files: string[], opts: RunOptions, log: Logger)
   }
   if (liveScenarios.length) {
     if (opts.abr?.length) throw new UserInputError('--abr applies to simulated streaming runs; a live run chooses layers with algorithms.layer (any ABR as "abr:<name>")');
+    if (opts.iceRestart?.length) {
+      // Loaded here, before any browser starts: an unknown name or a bad file is bad input (exit 2). A file
+      // becomes its absolute path (run-live resolves relative ones against the scenario's folder).
+      const policies: string[] = [];
+      for (const spec of opts.iceRestart) {
+        const loaded = await loadIceRestart(spec, process.cwd()).catch((err: Error) => {
+          throw new UserInputError(`--ice-restart: ${err.message}`);
+        });
+        policies.push(loaded.factory.name === spec ? spec : loaded.file);
+      }
+      for (const s of liveScenarios) s.algorithms.iceRestart = policies;
+    }
     const chromium = findChromium();
     if ('missing' in chromium) throw new UserInputError(`live run: ${chromium.missing}`);
     const ffmpeg = opts.score ? resolveFfmpeg() : null;
@@ -57,6 +72,7 @@ export async function runCommand(files: string[], opts: RunOptions, log: Logger)
     // Each scenario's `link` against this machine, before any run starts (an unusable netem: exit 2).
     for (const s of liveScenarios) linkChoices.set(s, await chooseLiveLinkBackend(s));
   }
+  if (opts.iceRestart?.length && !liveScenarios.length) throw new UserInputError('--ice-restart applies to live runs (mode: live in the scenario, or --mode live)');
   const jobs = await planMatrix(simScenarios, { abrOverride: opts.abr, seed: opts.seed });
   log.info({ runs: jobs.length, liveScenarios: liveScenarios.length }, 'running matrix');
   const progress = createProgress(jobs.length);
