@@ -15,6 +15,7 @@
 //   next 10 s, and the time until it first reaches 80% of its mean over the 5 s before the outage.
 
 import type { PeerStatsSample } from '../browser/stats-types.ts';
+import type { TimelineEvent } from '../run/types.ts';
 
 export interface RecoveryEventLike {
   tMs: number;
@@ -89,11 +90,7 @@ export function handoverOutcome(
     const outageGap = gaps.find((g) => g.startMs! <= w.startMs + w.outageMs);
     let frozen = 0;
     for (const g of gaps) frozen += Math.min(g.tMs, w.endMs) - Math.max(g.startMs!, w.startMs);
-    // A subscriber that rebuilt its peer connection plays a new video element, whose page reports a first frame,
-    // not a gap: that first frame ends the outage's freeze (which began, at the latest, at the outage).
-    const rebuiltFrame = outageGap ? undefined : events.find((e) => e.peerId === sub && e.kind === 'first-frame' && e.tMs > w.startMs && e.tMs < w.endMs);
-    if (rebuiltFrame) frozen += rebuiltFrame.tMs - w.startMs;
-    const resumedAt = outageGap && outageGap.tMs < w.endMs ? outageGap.tMs : (rebuiltFrame?.tMs ?? null);
+    const resumedAt = outageGap && outageGap.tMs < w.endMs ? outageGap.tMs : null;
     if (resumedAt === null) {
       // Still frozen at the end of the window: from the last frame seen (or the outage start) to the end.
       const lastFrame = lastDecodeBefore(events, sub, w);
@@ -181,4 +178,32 @@ export function recoveryMetrics(outcomes: readonly HandoverOutcome[]): Record<st
   const ramps = outcomes.flatMap((o) => Object.values(o.rampMs));
   if (ramps.length && ramps.every((r) => r !== null)) m.rampAfterRecoveryS = s(Math.max(...(ramps as number[])));
   return m;
+}
+
+/**
+ * One handover's outcome as a timeline event (results.json keeps every handover and every subscriber, not
+ * only the worst that the metrics report). Times are rounded to whole ms, kbps to 0.1.
+ */
+export function handoverOutcomeEvent(movingPeer: string, policy: string | null, o: HandoverOutcome): Extract<TimelineEvent, { kind: 'handover-outcome' }> {
+  const ms = (v: number | null) => (v === null ? null : Math.round(v));
+  return {
+    kind: 'handover-outcome',
+    tMs: Math.round(o.startMs),
+    peerId: movingPeer,
+    policy,
+    to: o.to,
+    outageMs: o.outageMs,
+    detectMs: ms(o.detectMs),
+    detectedBy: o.detectedBy,
+    sfuDetectMs: ms(o.sfuDetectMs),
+    firstRestartMs: ms(o.firstRestartMs),
+    restarts: o.restarts,
+    fullReconnects: o.fullReconnects,
+    subscribers: Object.keys(o.recoveryMs)
+      .sort()
+      .map((sub) => {
+        const kbps = o.postRecoveryKbps[sub] ?? null;
+        return { peerId: sub, recoveryMs: ms(o.recoveryMs[sub]), frozenMs: Math.round(o.frozenMs[sub] ?? 0), postRecoveryKbps: kbps === null ? null : Math.round(kbps * 10) / 10, rampMs: ms(o.rampMs[sub] ?? null) };
+      }),
+  };
 }

@@ -13,7 +13,7 @@ import type { FrameSink } from '../media/frame-sink.ts';
 import { liveScoreMetrics, scoreLiveCapture } from '../media/score-live.ts';
 import { loadIceRestart } from '../../algorithms/ice-restart/load-user.ts';
 import type { LoadedIceRestart } from '../../algorithms/ice-restart/load-user.ts';
-import { handoverOutcome, recoveryMetrics } from '../recovery/recovery-metrics.ts';
+import { handoverOutcome, handoverOutcomeEvent, recoveryMetrics } from '../recovery/recovery-metrics.ts';
 import type { HandoverOutcome, RecoveryEventLike, SfuPathEventLike } from '../recovery/recovery-metrics.ts';
 import { networkTypeOf } from '../recovery/handover-run.ts';
 import type { BrowserSession } from '../browser/session.ts';
@@ -301,8 +301,11 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     // Only with a policy: the pages then watch decoded frames (the gaps the figures come from).
     const outcomes = policy === null ? [] : handoverOutcomes(scenario, peers, call.subscribers.map((p) => p.id), timeline, (session as BrowserSession | null)?.samples ?? []);
     if (outcomes.length) {
-      Object.assign(metrics, recoveryMetrics(outcomes));
-      for (const o of outcomes) log?.info({ policy: policyName, ...o }, 'handover recovery');
+      Object.assign(metrics, recoveryMetrics(outcomes.map((o) => o.outcome)));
+      // Every handover x subscriber into results.json ('handover-outcome'), not only the worst in the metrics.
+      timeline.push(...outcomes.map((o) => handoverOutcomeEvent(o.peerId, policyName, o.outcome)));
+      timeline.sort((a, b) => a.tMs - b.tMs);
+      for (const o of outcomes) log?.info({ policy: policyName, peer: o.peerId, ...o.outcome }, 'handover recovery');
     }
     for (const f of detail.follow) log?.info({ ...f, change: `${f.change.kind} to ${f.change.bps} bps at ${f.change.atMs} ms` }, 'layer follow');
     if ((metrics.sfuSocketDrops ?? 0) > 0) log?.warn({ sfuSocketDrops: metrics.sfuSocketDrops }, "the SFU's sockets dropped packets (the machine could not keep up): loss the scenario did not ask for");
@@ -338,7 +341,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
 }
 
 /** Each handover of each peer's link, its window up to that peer's next handover (or the end), on the scenario clock. */
-function handoverOutcomes(scenario: Scenario, peers: readonly WebrtcPeerSpec[], subscribers: readonly string[], timeline: readonly TimelineEvent[], samples: readonly PeerStatsSample[]): HandoverOutcome[] {
+function handoverOutcomes(scenario: Scenario, peers: readonly WebrtcPeerSpec[], subscribers: readonly string[], timeline: readonly TimelineEvent[], samples: readonly PeerStatsSample[]): { peerId: string; outcome: HandoverOutcome }[] {
   const events: RecoveryEventLike[] = [];
   const sfuPath: SfuPathEventLike[] = [];
   for (const e of timeline) {
@@ -346,12 +349,12 @@ function handoverOutcomes(scenario: Scenario, peers: readonly WebrtcPeerSpec[], 
     if (e.source === 'page') events.push({ tMs: e.tMs, peerId: e.peerId, kind: e.event, state: e.state, startMs: e.startMs });
     else if (e.event === 'path-dead' || e.event === 'path-alive') sfuPath.push({ kind: 'path', tMs: e.tMs, peerId: e.peerId, state: e.event === 'path-dead' ? 'dead' : 'alive' });
   }
-  const out: HandoverOutcome[] = [];
+  const out: { peerId: string; outcome: HandoverOutcome }[] = [];
   for (const p of peers) {
     const hs = peerScenario(scenario, p).events.filter((e) => e.type === 'handover');
     hs.forEach((h, i) => {
       const w = { startMs: h.atMs, outageMs: h.outageMs, endMs: i + 1 < hs.length ? hs[i + 1].atMs : scenario.durationMs, to: h.to };
-      out.push(handoverOutcome(w, p.id, subscribers, events, sfuPath, samples));
+      out.push({ peerId: p.id, outcome: handoverOutcome(w, p.id, subscribers, events, sfuPath, samples) });
     });
   }
   return out;

@@ -105,6 +105,29 @@ export type TimelineEvent =
       vmafMissing: string | null;
       thumbnailError: string | null;
     }
+  /**
+   * Live, with an ICE-restart policy: how one handover of the moving peer's link went (harness/recovery/
+   * recovery-metrics.ts), at the outage start tMs. Times in ms from the outage start; null: never happened
+   * in the window (until the next handover or the end). Per subscriber: first decoded frame after the outage
+   * (recoveryMs, null: never), time without decoded frames (frozenMs), mean received kbps over the 10 s after
+   * recovery and the time to 80% of the pre-outage bitrate (rampMs). The run's metrics are the worst of these.
+   */
+  | {
+      kind: 'handover-outcome';
+      tMs: number;
+      /** The peer whose link moved. */
+      peerId: string;
+      policy: string | null;
+      to: string;
+      outageMs: number;
+      detectMs: number | null;
+      detectedBy: string | null;
+      sfuDetectMs: number | null;
+      firstRestartMs: number | null;
+      restarts: number;
+      fullReconnects: number;
+      subscribers: { peerId: string; recoveryMs: number | null; frozenMs: number; postRecoveryKbps: number | null; rampMs: number | null }[];
+    }
   /** Live, scored: a freeze at one subscriber (Chrome's rule: gap >= max(3 x avg frame duration, avg + 150 ms)). */
   | { kind: 'freeze'; tMs: number; peerId: string; durationMs: number }
   /**

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { PeerStatsSample } from '../../harness/browser/stats-types.ts';
 import { networkTypeOf } from '../../harness/recovery/handover-run.ts';
-import { handoverOutcome, recoveryMetrics } from '../../harness/recovery/recovery-metrics.ts';
+import { handoverOutcome, handoverOutcomeEvent, recoveryMetrics } from '../../harness/recovery/recovery-metrics.ts';
 import type { RecoveryEventLike } from '../../harness/recovery/recovery-metrics.ts';
 import { PathSilenceRule } from '../../harness/sfu/path-watch.ts';
 import { phase, scenario } from '../helpers/link-scenario.ts';
@@ -110,4 +110,40 @@ test('networkTypeOf: what the OS would call the network of the phase handed over
   expect(networkTypeOf(sc, 'lte')).toBe('cellular');
   expect(networkTypeOf(sc, 'office-wifi')).toBe('wifi');
   expect(networkTypeOf(sc, 'elsewhere')).toBe('elsewhere');
+});
+
+describe('handoverOutcomeEvent', () => {
+  test('one handover with every subscriber, in results.json form (rounded ms, kbps to 0.1)', () => {
+    const events = [
+      ev(11_500, 'pub', 'network-change'),
+      ev(11_600, 'pub', 'restart-ice'),
+      ev(12_345.6, 'sub-a', 'media-gap', { startMs: 10_010 }),
+      ev(8000, 'sub-b', 'first-frame'), // sub-b never recovers
+    ];
+    const samples = [subSample(13_000, 512_345)].map((s) => ({ ...s, peerId: 'sub-a' }));
+    const o = handoverOutcome(W, 'pub', ['sub-b', 'sub-a'], events, [], samples);
+    const e = handoverOutcomeEvent('pub', 'seed-resilient', o);
+    expect(e).toEqual({
+      kind: 'handover-outcome',
+      tMs: 10_000,
+      peerId: 'pub',
+      policy: 'seed-resilient',
+      to: 'lte',
+      outageMs: 1500,
+      detectMs: 1500,
+      detectedBy: 'network-change signal',
+      sfuDetectMs: null,
+      firstRestartMs: 1600,
+      restarts: 1,
+      fullReconnects: 0,
+      subscribers: [
+        { peerId: 'sub-a', recoveryMs: 2346, frozenMs: 2336, postRecoveryKbps: 512.3, rampMs: null },
+        { peerId: 'sub-b', recoveryMs: null, frozenMs: W.endMs - W.startMs, postRecoveryKbps: null, rampMs: null },
+      ],
+    });
+    // The metrics are the worst of these figures: nothing in the event contradicts them.
+    const m = recoveryMetrics([o]);
+    expect(m.iceRecovered).toBe(0);
+    expect(m.frozenS).toBe(Math.max(...e.subscribers.map((s) => s.frozenMs)) / 1000);
+  });
 });
