@@ -261,7 +261,7 @@ function probeThrottle(env: NodeJS.ProcessEnv, netem: ProbeResult | undefined): 
   return { name: 'throttle', ok: true, detail: `${path} (needs sudo; shapes the default interface, not a namespace)` };
 }
 
-/** Probes everything in parallel (well under 3 s) and returns one result per check, in a stable order. */
+/** Probes everything in parallel (under 1 s on an idle machine) and returns one result per check, in a stable order. */
 export async function probeCapabilities(opts: ProbeOptions = {}): Promise<ProbeResult[]> {
   const env = opts.env ?? process.env;
   const run = opts.run ?? makeRunCommand({ timeoutMs: 2500 });

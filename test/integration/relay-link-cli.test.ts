@@ -64,7 +64,8 @@ describe('netqoe link', () => {
     await sleep(400);
     ac.abort();
     expect(await running).toBe(0);
-    expect(performance.now() - started).toBeLessThan(3000);
+    // Long before the scenario's 60 s would have ended it.
+    expect(performance.now() - started).toBeLessThan(30_000);
     expect(io.out.join('')).toContain('(udp+tcp)');
     expect(JSON.parse(readFileSync(join(dir, LINK_TIMELINE_FILE), 'utf8'))).toMatchObject({ endedBy: 'signal', listen: { protocols: ['udp', 'tcp'] } });
   });
