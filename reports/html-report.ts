@@ -158,7 +158,7 @@ function runDetail(run: RunResult, index: number): string {
           : `<div class="chart timeline" data-chart="timeline" data-run="${index}"></div>`;
   return `<article class="run" id="run-${index}" data-run="${index}">
 <h3>${escapeHtml(run.scenario)} / ${escapeHtml(label)} ${statusBadge(run)}</h3>
-${keyMetricsLine(run)}<p class="run-facts">seed ${escapeHtml(String(run.seed))} · ${escapeHtml(run.mode)}${run.link ? ` · <span title="${escapeHtml(String(run.link.why))}">link: ${escapeHtml(String(run.link.backend))}</span>` : ''} · ${(run.timeline ?? []).length} timeline events · computed in ${escapeHtml(String(Math.round(run.wallMs)))} ms</p>
+${keyMetricsLine(run)}<p class="run-facts">seed ${escapeHtml(String(run.seed))} · ${escapeHtml(run.mode)}${run.link ? ` · <span title="${escapeHtml(String(run.link.why))}">link: ${escapeHtml(String(run.link.backend))}</span>` : ''}${p1203VariantFact(run)} · ${(run.timeline ?? []).length} timeline events · computed in ${escapeHtml(String(Math.round(run.wallMs)))} ms</p>
 ${crash}${failedList}${chart}${scoreChart(run, index)}
 </article>`;
 }
@@ -188,4 +188,13 @@ function keyMetricsLine(run: RunResult): string {
     return `<span class="key-metric">${escapeHtml(col.label)} <b>${escapeHtml(col.format(run.metrics[k]))}</b>${col.unitLabel ? ` ${escapeHtml(col.unitLabel)}` : ''}</span>`;
   });
   return parts.length ? `<p class="key-metrics">${parts.join('')}</p>` : '';
+}
+
+/** Which P.1203 O.46 the run's P.1203 figures are (RunResult.models.p1203), when it recorded one. */
+function p1203VariantFact(run: RunResult): string {
+  const v = run.models?.p1203;
+  if (v === undefined) return '';
+  const text = v === 'random-forest' ? 'P.1203 with its random-forest trees' : 'P.1203 random-forest part estimated (parametric)';
+  const title = v === 'random-forest' ? 'O.46 from the parametric part and the P.1203.3 trees (NETQOE_P1203_TREES)' : "O.46's random-forest quarter replaced by the parametric estimate: NETQOE_P1203_TREES not set (docs/scoring.md)";
+  return ` · <span class="p1203-variant" data-variant="${escapeHtml(v)}" title="${escapeHtml(title)}">${escapeHtml(text)}</span>`;
 }

@@ -23,6 +23,7 @@ import { metricInfo } from '../metrics/catalog.ts';
 import { evaluateExpectations } from '../metrics/expectations.ts';
 import { liveMetrics } from '../metrics/live-metrics.ts';
 import { liveMosMetrics } from '../metrics/mos/live-mos.ts';
+import { p1203Variant } from '../metrics/mos/p1203-streaming.ts';
 import type { Relay } from '../relay/index.ts';
 import { startRelay } from '../relay/index.ts';
 import type { Scenario, WebrtcPeerSpec, WebrtcSpec } from '../scenario/types.ts';
@@ -314,7 +315,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     const names = [layer, ...(bwe !== null ? [bwe] : []), ...(policy !== null ? [policy] : []), ...(policyName !== null ? [policyName] : [])];
     // A simulated scenario run live (--mode live): its streaming and BWE-simulator expectations cannot apply.
     const expect = scenario.mode === 'live' ? scenario.expect : scenario.expect.filter((e) => !['streaming', 'bwe'].includes(metricInfo(e.metric)?.group ?? ''));
-    out = result('ok', { metrics, expectations: evaluateExpectations(expect, names, metrics), timeline });
+    out = result('ok', { metrics, expectations: evaluateExpectations(expect, names, metrics), timeline, ...(metrics.p1203LiveMos !== undefined ? { models: { p1203: p1203Variant() } } : {}) });
   } catch (err) {
     try {
       collect?.();

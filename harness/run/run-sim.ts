@@ -4,7 +4,7 @@ import type { AbrFactory } from '../../algorithms/abr/types.ts';
 import { buildLinkModel } from '../link/link-model.ts';
 import type { LinkDirection } from '../link/types.ts';
 import { evaluateExpectations } from '../metrics/expectations.ts';
-import { p1203StreamingMetrics } from '../metrics/mos/p1203-streaming.ts';
+import { p1203StreamingMetrics, p1203Variant } from '../metrics/mos/p1203-streaming.ts';
 import { networkScore } from '../metrics/network-score.ts';
 import { streamingQoe } from '../metrics/streaming-qoe.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -48,6 +48,7 @@ export function runSimScenario(scenario: Scenario, abr: AbrFactory, opts: SimRun
     mode: 'sim',
     seed,
     algorithms: { abr: abr.name },
+    models: { p1203: p1203Variant() },
     status: 'ok',
     metrics,
     expectations: evaluateExpectations(scenario.expect, opts.algorithmSpec ? [abr.name, opts.algorithmSpec] : abr.name, metrics),

@@ -185,6 +185,12 @@ export interface RunResult {
   error?: string;
   /** camelCase, unit in the name. */
   metrics: Record<string, number>;
+  /**
+   * Which variant of a model produced metrics, where there are several. p1203 (with p1203Mos / p1203LiveMos):
+   * 'random-forest' (P.1203.3's trees, NETQOE_P1203_TREES) or 'parametric-estimate' (its random-forest quarter
+   * estimated by the parametric part). Absent in results written before it was recorded.
+   */
+  models?: { p1203?: 'parametric-estimate' | 'random-forest' };
   expectations: ExpectationOutcome[];
   timeline: TimelineEvent[];
   wallMs: number;

@@ -1,7 +1,15 @@
 // P.1203 applied to simulated sessions: what the adapter hands P.1203 (segments in media time, the initial
 // loading at position 0, rebuffering at the media time playback stopped), and the metrics of a real sim run.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { p1203SessionFromTimeline, p1203StreamingMetrics } from '../../harness/metrics/mos/p1203-streaming.ts';
+import { getAbr } from '../../algorithms/abr/registry.ts';
+import { p1203SessionFromTimeline, p1203StreamingMetrics, p1203Variant } from '../../harness/metrics/mos/p1203-streaming.ts';
+import { runSimScenario } from '../../harness/run/run-sim.ts';
+import { RESULTS_SCHEMA_VERSION } from '../../harness/run/types.ts';
+import { renderHtmlReport } from '../../reports/html-report.ts';
+import { loadScenario } from '../../harness/scenario/parse.ts';
 import { p1203RandomForest, parseP1203Tree } from '../../harness/metrics/mos/p1203-random-forest.ts';
 import type { TimelineEvent } from '../../harness/run/types.ts';
 import { DEFAULT_LADDER, cbrSizes } from '../../harness/scenario/media.ts';
@@ -70,5 +78,34 @@ describe('P.1203 input from a simulated session', () => {
     }
     const leaf5 = p1203RandomForest([parseP1203Tree('0, -1, 5, -1, -1', 'leaf.csv')]);
     expect(p1203StreamingMetrics(timeline, media, { randomForest: leaf5 }).p1203Mos).toBeGreaterThan(b.p1203Mos);
+  });
+});
+
+describe('which P.1203 variant produced the numbers (RunResult.models.p1203)', () => {
+  it('a sim run records parametric-estimate without trees and random-forest with NETQOE_P1203_TREES, and the figure follows', () => {
+    const scenario = loadScenario('scenarios/step-down-up.yaml');
+    const before = process.env.NETQOE_P1203_TREES;
+    const dir = mkdtempSync(join(tmpdir(), 'p1203-trees-'));
+    try {
+      delete process.env.NETQOE_P1203_TREES;
+      const plain = runSimScenario(scenario, getAbr('bba')!, { withoutTimeline: true });
+      expect(plain.models).toEqual({ p1203: 'parametric-estimate' });
+      // A one-leaf forest predicting 1: O.46 drops by about a quarter of (parametric - 1).
+      writeFileSync(join(dir, 'tree0.csv'), '0, -1, 1.0, -1, -1\n');
+      process.env.NETQOE_P1203_TREES = dir;
+      expect(p1203Variant()).toBe('random-forest');
+      const forest = runSimScenario(scenario, getAbr('bba')!, { withoutTimeline: true });
+      expect(forest.models).toEqual({ p1203: 'random-forest' });
+      expect(forest.metrics.p1203Mos).toBeLessThan(plain.metrics.p1203Mos - 0.1);
+      expect(p1203Variant(null)).toBe('parametric-estimate');
+      // The report says which it was, per run.
+      const html = renderHtmlReport({ schemaVersion: RESULTS_SCHEMA_VERSION, tool: { name: 'netqoe', version: 't' }, createdAt: '2025-01-01T00:00:00Z', command: 'netqoe run', scenarios: [{ name: scenario.name, file: scenario.file, description: '', durationMs: scenario.durationMs, seed: 1 }], runs: [plain, forest] });
+      expect(html.match(/class="p1203-variant" data-variant="[a-z-]+"/g)).toEqual(['class="p1203-variant" data-variant="parametric-estimate"', 'class="p1203-variant" data-variant="random-forest"']);
+      expect(html).toContain('P.1203 random-forest part estimated (parametric)');
+    } finally {
+      if (before === undefined) delete process.env.NETQOE_P1203_TREES;
+      else process.env.NETQOE_P1203_TREES = before;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -83,6 +83,17 @@ export function p1203TreesFromEnv(): P1203RandomForest | null {
 }
 
 /**
+ * Which O.46 the P.1203 figures are: 'random-forest' with P.1203.3's trees (NETQOE_P1203_TREES), else
+ * 'parametric-estimate' (the random-forest quarter replaced by the parametric part; docs/scoring.md). A run
+ * records it next to its p1203 metrics (RunResult.models.p1203).
+ */
+export type P1203Variant = 'parametric-estimate' | 'random-forest';
+
+export function p1203Variant(forest: P1203RandomForest | null = p1203TreesFromEnv()): P1203Variant {
+  return forest === null ? 'parametric-estimate' : 'random-forest';
+}
+
+/**
  * p1203Mos: O.46 (1..5) of the session on a 1920x1080 PC display, with the assumed audio track; the
  * random-forest part is used when NETQOE_P1203_TREES is set. p1203QualityMos: O.35, the audiovisual quality
  * before stalls. A session that played less than a second scores 1 on both (the viewer saw only waiting).
