@@ -42,7 +42,7 @@ export const METRICS: readonly MetricInfo[] = [
   { key: 'layerUpAfterReturnS', unit: 's', better: 'lower', group: 'live', description: "Live: from a subscriber's downlink returning above the top layer's ceiling to the SFU forwarding the top layer (slowest subscriber)" },
   { key: 'undisturbedTopLayerRatio', unit: 'ratio', better: 'higher', group: 'live', description: 'Live: subscribers whose downlink never dropped: share of time on the top layer after first reaching it (lowest)' },
   { key: 'layerSwitchCount', unit: 'count', better: 'lower', group: 'live', description: 'Live: layer switches the SFU made, all subscribers' },
-  { key: 'switchDecodeErrors', unit: 'count', better: 'lower', group: 'live', description: "Live: switches not at a keyframe, or followed within 2 s by the subscriber's PLI/FIR while its link lost nothing" },
+  { key: 'switchDecodeErrors', unit: 'count', better: 'lower', group: 'live', description: "Live: layer switches followed within 2 s (from the subscriber's sample before the switch to its first sample 2 s after) by a freeze, a second without a decoded frame or a PLI/FIR of that stream, not explained by its downlink dropping packets in that second or the one before" },
   { key: 'keyframeRequestCount', unit: 'count', better: 'lower', group: 'live', description: 'Live: PLI + FIR the subscribers sent (decode trouble or loss)' },
   { key: 'freezeCount', unit: 'count', better: 'lower', group: 'live', description: "Live: video freezes the subscribers' browsers counted (webrtc-stats freezeCount), all streams" },
   { key: 'totalFreezesS', unit: 's', better: 'lower', group: 'live', description: 'Live: total freeze duration over all received streams' },

@@ -26,7 +26,7 @@ export interface LiveMetricsInput {
   timeline: readonly TimelineEvent[];
   /** End of the measured run. */
   endMs: number;
-  /** A PLI/FIR this long after a switch counts against it. Default 2000 ms. */
+  /** The window after a switch in which the subscriber's trouble counts against it (checkSwitches). Default 2000 ms. */
   switchBlameMs?: number;
 }
 
@@ -127,6 +127,8 @@ export function topLayerUp(s: PeerStatsSample, top: LiveLayer, captureWidth: num
 export interface LiveDetail {
   /** Per subscriber x publisher x capacity change: seconds to follow it, null when it never did. */
   follow: { subscriberId: string; publisherId: string; change: CapacityChange; afterS: number | null }[];
+  /** Per layer switch judged: what the subscriber's stream did around it (checkSwitches). */
+  switches: SwitchCheck[];
 }
 
 /**
@@ -190,32 +192,8 @@ export function liveMetrics(input: LiveMetricsInput): { metrics: Record<string, 
   if (undisturbed !== null) metrics.undisturbedTopLayerRatio = round3(undisturbed);
   metrics.layerSwitchCount = switches.length;
 
-  // A switch is blamed for decode trouble when it did not land on a keyframe, or when the subscriber asked
-  // for a keyframe soon after while its link dropped nothing (loss-induced PLIs are the link's, not the switch's).
-  const relayDrops = (peerId: string, fromMs: number, toMs: number) =>
-    timeline.some(
-      (e) =>
-        e.kind === 'relay' &&
-        e.peerId === peerId &&
-        e.direction === 'down' &&
-        e.tMs > fromMs &&
-        e.tMs - e.windowMs < toMs &&
-        e.droppedQueue + e.droppedLoss + e.droppedOutage + (e.droppedSocket ?? 0) > 0,
-    );
-  let switchErrors = 0;
-  for (const sw of switches) {
-    if (!sw.atKeyframe) {
-      switchErrors++;
-      continue;
-    }
-    const ss = samplesOf(sw.subscriberId);
-    const stream = (s: PeerStatsSample) => s.inbound.find((i) => i.publisherId === sw.publisherId);
-    const before = [...ss].reverse().find((s) => s.tMs <= sw.tMs && stream(s));
-    const after = ss.find((s) => s.tMs >= sw.tMs + blameMs && stream(s));
-    if (!before || !after) continue;
-    const asked = stream(after)!.pliCount + stream(after)!.firCount - stream(before)!.pliCount - stream(before)!.firCount;
-    if (asked > 0 && !relayDrops(sw.subscriberId, before.tMs - 1000, after.tMs)) switchErrors++;
-  }
+  const checks = checkSwitches(timeline, switches, { windowMs: blameMs });
+  const switchErrors = checks.filter((c) => c.trouble.some((t) => !t.excused)).length;
   metrics.switchDecodeErrors = switchErrors;
 
   // Subscribers' own counters: the last sample of each stream.
@@ -248,7 +226,98 @@ export function liveMetrics(input: LiveMetricsInput): { metrics: Record<string, 
   if (drops !== null) metrics.sfuSocketDrops = drops;
   const relayDropped = relaySocketDrops(timeline);
   if (relayDropped !== null) metrics.relaySocketDrops = relayDropped;
-  return { metrics, detail: { follow } };
+  return { metrics, detail: { follow, switches: checks } };
+}
+
+/** One kind of trouble of the subscriber's stream between two of its samples around a switch. */
+export interface SwitchTrouble {
+  kind: 'freeze' | 'stall' | 'keyframe-request';
+  /** The two samples it happened between (scenario ms). */
+  fromMs: number;
+  toMs: number;
+  /** The subscriber's downlink lost packets (outage, loss, queue, socket) in this interval or the second before it. */
+  excused: boolean;
+}
+
+export interface SwitchCheck {
+  tMs: number;
+  subscriberId: string;
+  publisherId: string;
+  from: string | null;
+  to: string;
+  /** Informational: the forwarder switches only at a switch point, so this is true of every switch it reports. */
+  atKeyframe: boolean;
+  /** Keyframes the subscriber decoded on this stream from the sample before the switch to the window's end (>= 1: the switch point). */
+  keyFramesDecodedRise: number;
+  trouble: SwitchTrouble[];
+}
+
+/** How long before a stall or freeze a packet lost on the link still explains it (NACK round trips, the wait for a keyframe). */
+export const LOSS_EXPLAINS_MS = 1000;
+
+/**
+ * What each layer switch did to the subscriber's stream, from the subscriber's per-second samples: the
+ * window runs from its last sample at or before the switch to its first sample at least windowMs after
+ * it (default 2000 ms: the switch point is the keyframe that opens the new layer, so a broken switch
+ * shows at once; 2-3 sample intervals). Between each two samples of the window, trouble is a freeze
+ * (freezeCount rose), a stall (framesDecoded did not rise: no frame decoded for a whole interval) or
+ * a keyframe request (PLI/FIR rose: Chrome's answer to a decode error). Trouble is excused, as the
+ * link's doing rather than the switch's, only when the subscriber's downlink relay dropped packets
+ * (outage, random loss, queue overflow, its socket) in that interval or LOSS_EXPLAINS_MS before it.
+ * The first switch of a stream (nothing before it) and a switch with no sample after it are not judged.
+ */
+export function checkSwitches(timeline: readonly TimelineEvent[], switches: readonly SfuLayerSwitch[], opts: { windowMs?: number } = {}): SwitchCheck[] {
+  const windowMs = opts.windowMs ?? 2000;
+  const bySubscriber = new Map<string, PeerStatsSample[]>();
+  for (const e of timeline) {
+    if (e.kind !== 'peer') continue;
+    const xs = bySubscriber.get(e.sample.peerId) ?? [];
+    xs.push(e.sample);
+    bySubscriber.set(e.sample.peerId, xs);
+  }
+  for (const xs of bySubscriber.values()) xs.sort((a, b) => a.tMs - b.tMs);
+  const linkDropped = (peerId: string, fromMs: number, toMs: number) =>
+    timeline.some(
+      (e) =>
+        e.kind === 'relay' &&
+        e.peerId === peerId &&
+        e.direction === 'down' &&
+        e.tMs > fromMs &&
+        e.tMs - e.windowMs < toMs &&
+        (e.inOutage || e.droppedQueue + e.droppedLoss + e.droppedOutage + (e.droppedSocket ?? 0) > 0),
+    );
+  const out: SwitchCheck[] = [];
+  for (const sw of switches) {
+    const stream = (s: PeerStatsSample) => s.inbound.find((i) => i.publisherId === sw.publisherId);
+    const ss = (bySubscriber.get(sw.subscriberId) ?? []).filter((s) => stream(s));
+    const b = ss.findLastIndex((s) => s.tMs <= sw.tMs);
+    if (b < 0 || b + 1 >= ss.length) continue;
+    let e = ss.findIndex((s) => s.tMs >= sw.tMs + windowMs);
+    if (e < 0) e = ss.length - 1;
+    const win = ss.slice(b, e + 1);
+    const trouble: SwitchTrouble[] = [];
+    for (let i = 1; i < win.length; i++) {
+      const x = stream(win[i - 1])!;
+      const y = stream(win[i])!;
+      const fromMs = win[i - 1].tMs;
+      const toMs = win[i].tMs;
+      const excused = linkDropped(sw.subscriberId, fromMs - LOSS_EXPLAINS_MS, toMs);
+      if (y.freezeCount > x.freezeCount) trouble.push({ kind: 'freeze', fromMs, toMs, excused });
+      if (y.framesDecoded <= x.framesDecoded) trouble.push({ kind: 'stall', fromMs, toMs, excused });
+      if (y.pliCount + y.firCount > x.pliCount + x.firCount) trouble.push({ kind: 'keyframe-request', fromMs, toMs, excused });
+    }
+    out.push({
+      tMs: sw.tMs,
+      subscriberId: sw.subscriberId,
+      publisherId: sw.publisherId,
+      from: sw.from,
+      to: sw.to,
+      atKeyframe: sw.atKeyframe,
+      keyFramesDecodedRise: stream(win[win.length - 1])!.keyFramesDecoded - stream(win[0])!.keyFramesDecoded,
+      trouble,
+    });
+  }
+  return out;
 }
 
 /**

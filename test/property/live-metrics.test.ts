@@ -155,17 +155,107 @@ describe('liveMetrics', () => {
     expect(liveMetrics(input([...base.slice(0, 3), sw(2600, 's2', null, 'm')])).metrics.layerDownAfterDropS).toBe(0);
   });
 
-  it('blames a switch off a keyframe, or one followed by a PLI while the link dropped nothing', () => {
-    const pli = (t: number, n: number) => peer(t, 's1', { inbound: [inbound({ pliCount: n })] });
-    const clean = liveMetrics(input([...base, pli(9000, 0), sw(10_000, 's1', 'h', 'm'), pli(11_000, 0), pli(12_500, 0)])).metrics;
-    expect(clean.switchDecodeErrors).toBe(0);
-    const offKeyframe = liveMetrics(input([...base, sw(10_000, 's1', 'h', 'm', false)])).metrics;
-    expect(offKeyframe.switchDecodeErrors).toBe(1);
-    const asked = [...base, pli(9000, 0), sw(10_000, 's1', 'h', 'm'), pli(11_000, 1), pli(12_500, 1)];
-    expect(liveMetrics(input(asked)).metrics.switchDecodeErrors).toBe(1);
-    expect(liveMetrics(input(asked)).metrics.keyframeRequestCount).toBe(1);
-    // The same PLI while the subscriber's link was dropping packets is the link's doing.
-    expect(liveMetrics(input([...asked, relay(11_000, 's1', 5)])).metrics.switchDecodeErrors).toBe(0);
+  it('blames a switch followed by a PLI, a freeze or a stall, unless the link dropped packets then', () => {
+    // s1's stream, one sample a second, 30 frames each; `at` changes one interval.
+    const stream = (over: Record<number, Partial<InboundVideoStats>> = {}) => {
+      const out: TimelineEvent[] = [];
+      let acc = { framesDecoded: 0, pliCount: 0, freezeCount: 0 };
+      for (let t = 8000; t <= 14_000; t += 1000) {
+        const o = over[t] ?? {};
+        acc = { framesDecoded: acc.framesDecoded + (o.framesDecoded ?? 30), pliCount: acc.pliCount + (o.pliCount ?? 0), freezeCount: acc.freezeCount + (o.freezeCount ?? 0) };
+        out.push(peer(t, 's1', { inbound: [inbound({ ...acc })] }));
+      }
+      return out;
+    };
+    const m = (tl: TimelineEvent[]) => liveMetrics(input([...base, sw(10_200, 's1', 'h', 'm'), ...tl])).metrics.switchDecodeErrors;
+    expect(m(stream())).toBe(0);
+    expect(m(stream({ 11_000: { pliCount: 1 } }))).toBe(1);
+    expect(m(stream({ 12_000: { freezeCount: 1 } }))).toBe(1);
+    expect(m(stream({ 11_000: { framesDecoded: 0 } }))).toBe(1); // a second without a decoded frame
+    // Outside the window (last sample before the switch .. first one 2 s after it): not the switch's.
+    expect(m(stream({ 10_000: { freezeCount: 1 } }))).toBe(0);
+    expect(m(stream({ 14_000: { freezeCount: 1 } }))).toBe(0);
+    // The link dropped packets in that interval or the second before it: excused; elsewhere: not.
+    expect(m([...stream({ 11_000: { pliCount: 1 } }), relay(11_000, 's1', 5)])).toBe(0);
+    expect(m([...stream({ 12_000: { freezeCount: 1 } }), relay(11_000, 's1', 5)])).toBe(0);
+    expect(m([...stream({ 12_000: { freezeCount: 1 } }), relay(9_000, 's1', 5)])).toBe(1);
+    expect(m([...stream({ 12_000: { freezeCount: 1 } }), relay(12_000, 's2', 5)])).toBe(1); // another subscriber's link
+    // atKeyframe is information only: the forwarder reports switches at switch points.
+    expect(liveMetrics(input([...base, sw(10_200, 's1', 'h', 'm', false), ...stream()])).metrics.switchDecodeErrors).toBe(0);
+  });
+
+  it('property: a switch counts when its window holds trouble the link does not explain', () => {
+    const N = 20;
+    const troubleArb = fc.constantFrom('none', 'none', 'none', 'stall', 'freeze', 'pli', 'keyframe');
+    fc.assert(
+      fc.property(
+        fc.array(troubleArb, { minLength: N, maxLength: N }),
+        fc.uniqueArray(fc.integer({ min: 1000, max: 17_999 }), { maxLength: 4 }),
+        fc.uniqueArray(fc.integer({ min: 1, max: N }), { maxLength: 4 }),
+        fc.integer({ min: 500, max: 3000 }),
+        (kinds, switchTimes, dropSeconds, windowMs) => {
+          // Samples at 0, 1, ..., N s; kinds[k - 1] happens between samples k - 1 and k.
+          const tl: TimelineEvent[] = [];
+          let acc = { framesDecoded: 0, pliCount: 0, freezeCount: 0, keyFramesDecoded: 0 };
+          tl.push(peer(0, 's1', { inbound: [inbound({ ...acc })] }));
+          for (let k = 1; k <= N; k++) {
+            const kind = kinds[k - 1];
+            acc = {
+              framesDecoded: acc.framesDecoded + (kind === 'stall' ? 0 : 30),
+              pliCount: acc.pliCount + (kind === 'pli' ? 1 : 0),
+              freezeCount: acc.freezeCount + (kind === 'freeze' ? 1 : 0),
+              keyFramesDecoded: acc.keyFramesDecoded + (kind === 'keyframe' ? 1 : 0),
+            };
+            tl.push(peer(k * 1000, 's1', { inbound: [inbound({ ...acc })] }));
+          }
+          for (const j of dropSeconds) tl.push(relay(j * 1000, 's1', 3));
+          for (const t of switchTimes) tl.push(sw(t, 's1', 'h', 'm'));
+          const { metrics, detail } = liveMetrics(input(tl, { switchBlameMs: windowMs, subscribers: [{ id: 's1', downCapacity: [{ tMs: 0, bps: 5 * MBPS }] }] }));
+          // The oracle, in whole seconds: intervals b+1 .. e, where b is the last sample before the switch and e the
+          // first one windowMs after it; trouble in interval k is excused by a drop reported at k - 1 or k.
+          let expected = 0;
+          for (const t of switchTimes) {
+            const b = Math.floor(t / 1000);
+            const e = Math.min(N, Math.ceil((t + windowMs) / 1000));
+            let counted = false;
+            let keyframes = 0;
+            for (let k = b + 1; k <= e; k++) {
+              const kind = kinds[k - 1];
+              if (kind === 'keyframe') keyframes++;
+              const trouble = kind === 'stall' || kind === 'freeze' || kind === 'pli';
+              if (trouble && !dropSeconds.includes(k) && !dropSeconds.includes(k - 1)) counted = true;
+            }
+            if (counted) expected++;
+            expect(detail.switches.find((c) => c.tMs === t)!.keyFramesDecodedRise).toBe(keyframes);
+          }
+          expect(metrics.switchDecodeErrors).toBe(expected);
+        },
+      ),
+    );
+  });
+
+  it('property: more trouble never lowers the count, more link drops never raise it', () => {
+    const N = 12;
+    const build = (stalls: boolean[], drops: boolean[], switches: number[]) => {
+      const tl: TimelineEvent[] = [];
+      let frames = 0;
+      for (let k = 0; k <= N; k++) {
+        if (k > 0 && !stalls[k - 1]) frames += 30;
+        tl.push(peer(k * 1000, 's1', { inbound: [inbound({ framesDecoded: frames })] }));
+        if (k > 0 && drops[k - 1]) tl.push(relay(k * 1000, 's1', 1));
+      }
+      for (const t of switches) tl.push(sw(t, 's1', 'h', 'm'));
+      return liveMetrics(input(tl)).metrics.switchDecodeErrors;
+    };
+    const bools = fc.array(fc.boolean(), { minLength: N, maxLength: N });
+    fc.assert(
+      fc.property(bools, bools, bools, bools, fc.uniqueArray(fc.integer({ min: 1000, max: 9000 }), { maxLength: 3 }), (s1, s2, d1, d2, switches) => {
+        const moreStalls = s1.map((x, i) => x || s2[i]);
+        const moreDrops = d1.map((x, i) => x || d2[i]);
+        expect(build(moreStalls, d1, switches)).toBeGreaterThanOrEqual(build(s1, d1, switches));
+        expect(build(s1, moreDrops, switches)).toBeLessThanOrEqual(build(s1, d1, switches));
+      }),
+    );
   });
 
   it("freezes and received bitrate come from the subscribers' last samples and decoding samples", () => {
