@@ -54,6 +54,9 @@ describe.skipIf(!chromium || !ffmpeg)('live run, scored', () => {
     expect(latency.length).toBeGreaterThanOrEqual(3);
     expect(latency.every((e) => e.medianMs > 20 && e.medianMs < 1000)).toBe(true); // 2 x 20 ms of link at least one way... and sane
     expect(run.metrics.videoMos).toBeGreaterThan(1);
+    // Which P.1203 produced p1203LiveMos (the trees are not shipped: the parametric estimate unless set).
+    expect(run.metrics.p1203LiveMos).toBeGreaterThan(1);
+    expect(run.models?.p1203).toBe(process.env.NETQOE_P1203_TREES ? 'random-forest' : 'parametric-estimate');
 
     // The summary per subscriber video ('score-summary') and the worst one's figures in the run's metrics.
     const summaries = run.timeline.flatMap((e) => (e.kind === 'score-summary' ? [e] : []));
