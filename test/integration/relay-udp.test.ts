@@ -176,7 +176,10 @@ describe('UDP relay', () => {
     expect((await relay.counters()).udpFlows).toBe(4);
   });
 
-  it('lets no packet around it: the target hears only relay ports, and nothing once the relay dies', async () => {
+  // The relay's own side of it: the pinger here can only address the relay, so this checks what the relay does
+  // (rewrites the source, forwards nothing once dead), not that a real peer has no way around it; that is
+  // relay-kill-media.test.ts (Chromium and the SFU, relays closed mid-call).
+  it('the target hears only relay ports, and nothing once the relay dies', async () => {
     const echo = await udpEcho();
     cleanup.push(echo.close);
     const { relay, port } = await relayFor(relayScenario({ delayMs: 2 }), echo.port);
