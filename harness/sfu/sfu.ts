@@ -422,7 +422,10 @@ export class SignalingConnection {
     this.pathWatch = new PathWatch(
       this.peer.pc,
       () => sfu.now(),
-      (t) => sfu.emit({ kind: 'path', tMs: Math.round(sfu.now()), room: room.name, peerId, role: msg.role, state: t.state, silentMs: t.state === 'dead' ? Math.round(t.silentMs) : Math.round(t.deadForMs) }),
+      (t) => {
+        sfu.emit({ kind: 'path', tMs: Math.round(sfu.now()), room: room.name, peerId, role: msg.role, state: t.state, silentMs: t.state === 'dead' ? Math.round(t.silentMs) : Math.round(t.deadForMs) });
+        if (t.state === 'alive' && this.peer instanceof SubscriberPeer) this.peer.requestKeyframes();
+      },
       sfu.config.deadPathMs,
     );
     // After "joined" went out, so the subscriber's first offer cannot overtake it.
@@ -440,7 +443,12 @@ export class SignalingConnection {
       const ice = t.iceTransport;
       // Its state may still read 'completed' (werift keeps the old value) while no pair is nominated.
       if (ice.state === 'closed') continue;
-      ice.start().catch((err: Error) => this.sfu.log(`${this.peerId}: ICE after restart: ${err.message}`));
+      ice
+        .start()
+        .then(() => {
+          if (this.peer instanceof SubscriberPeer) this.peer.requestKeyframes();
+        })
+        .catch((err: Error) => this.sfu.log(`${this.peerId}: ICE after restart: ${err.message}`));
     }
   }
 

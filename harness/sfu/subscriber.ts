@@ -137,6 +137,18 @@ export class SubscriberPeer {
     void this.negotiate();
   }
 
+  /**
+   * This subscriber's path is back (its ICE restart connected, or packets flow again after a dead spell): what was
+   * forwarded meanwhile was lost, and the frames that follow refer to it. Ask each publisher for a keyframe now
+   * rather than wait for the browser's NACKs to run out and its own PLI to come.
+   */
+  requestKeyframes(): void {
+    for (const feed of this.feeds.values()) {
+      const layer = feed.forwarder.pendingLayer ?? feed.forwarder.currentLayer;
+      if (layer !== null) feed.publisher.requestKeyframe(layer);
+    }
+  }
+
   /** The publisher's connection was rebuilt: same m-line, new source; resume at its next keyframe. */
   private repoint(feed: Feed, publisher: PublisherPeer): void {
     feed.unsubscribe();

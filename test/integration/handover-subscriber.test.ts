@@ -39,7 +39,9 @@ describe.skipIf(!chromiumPath)('handover of the subscriber (live)', () => {
     expect(r.metrics.fullReconnects).toBe(0);
     expect(r.metrics.iceRecovered).toBe(1);
     expect(r.metrics.iceRecoveryS).toBeGreaterThanOrEqual(1.5);
-    expect(r.metrics.iceRecoveryS).toBeLessThan(5);
+    // 2.0 s here: the 1.5 s outage, the restart, and a keyframe the SFU asks for once the new path is up (3.2 s when it
+    // waited for the browser's NACKs to run out and its PLI).
+    expect(r.metrics.iceRecoveryS).toBeLessThan(4);
     expect(r.timeline.some((e) => e.kind === 'connection' && e.source === 'sfu' && e.event === 'sfu-ice-restart' && e.peerId === 'sub')).toBe(true);
     // After it, the subscriber reaches the SFU through the relay's new port only.
     const last = r.samples.filter((s) => s.peerId === 'sub').at(-1)!;
