@@ -12,7 +12,7 @@
 import type { BrowserSession, PeerRecoveryEvent } from '../browser/session.ts';
 import { startBrowserSession } from '../browser/session.ts';
 import type { PeerStatsSample } from '../browser/stats-types.ts';
-import { startRelay } from '../relay/index.ts';
+import { relayTimelineEvents, startRelay } from '../relay/index.ts';
 import type { AddressChangeEvent, Relay, RelayTimelineSample } from '../relay/index.ts';
 import type { TimelineEvent } from '../run/types.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -109,10 +109,8 @@ export async function runHandover(opts: HandoverRunOptions): Promise<HandoverRun
     relayOriginMs = sfu.now() - r.nowMs();
     relay = r;
     r.onSample((samples) => {
-      for (const s of samples) {
-        relaySamples.push({ ...s, tMsSfu: Math.round(s.tMs + relayOriginMs) });
-        push({ ...s, tMs: Math.round(s.tMs + relayOriginMs), peerId: movingId });
-      }
+      for (const s of samples) relaySamples.push({ ...s, tMsSfu: Math.round(s.tMs + relayOriginMs) });
+      for (const e of relayTimelineEvents(samples, movingId, relayOriginMs)) push(e);
     });
     r.onAddressChange((e: AddressChangeEvent) => {
       addressChanges.push({ tMs: Math.round(e.atMs + relayOriginMs), oldPort: e.oldPort, newPort: e.newPort, handoverAtMs: e.handoverAtMs });

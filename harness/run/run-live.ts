@@ -25,7 +25,7 @@ import { liveMetrics } from '../metrics/live-metrics.ts';
 import { liveMosMetrics } from '../metrics/mos/live-mos.ts';
 import { p1203Variant } from '../metrics/mos/p1203-streaming.ts';
 import type { Relay } from '../relay/index.ts';
-import { startRelay } from '../relay/index.ts';
+import { relayTimelineEvents, startRelay } from '../relay/index.ts';
 import type { Scenario, WebrtcPeerSpec, WebrtcSpec } from '../scenario/types.ts';
 import { defaultWebrtc } from '../scenario/parse.ts';
 import { createDownlinkEstimatorFromBwe } from '../sfu/bwe-adapter.ts';
@@ -210,7 +210,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
       for (const p of peers) {
         const relay = relays.get(p.id)!;
         const offsetMs = Number(relay.t0Ns - originNs) / 1e6;
-        for (const r of relay.timeline()) timeline.push({ ...r, tMs: Math.round(r.tMs + offsetMs), peerId: p.id });
+        timeline.push(...relayTimelineEvents(relay.timeline(), p.id, offsetMs));
         const ps = peerScenario(scenario, p);
         for (const direction of ['up', 'down'] as const) {
           for (const c of capacitySteps(ps, direction)) timeline.push({ kind: 'capacity', tMs: c.tMs, direction, bps: c.bps, peerId: p.id });

@@ -66,6 +66,8 @@ describe('relayTimelineEvents', () => {
     ]);
     expect(timeline[1]).toMatchObject({ packetsIn: 1, packetsDelivered: 1, capacityBps: 1e6 });
     expect(JSON.parse(JSON.stringify(timeline))).toEqual(timeline);
+    // A relay started 2.6 ms into the run (hrtime offsets are fractional): whole ms in results.
+    expect(relayTimelineEvents(samples, 'bob', 2.6).map((e) => e.tMs)).toEqual([1003, 1003]);
   });
 
   it('refuses an empty peer id or a non-finite start', () => {
