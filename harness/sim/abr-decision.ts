@@ -20,6 +20,16 @@ export interface AbrDecisionSource {
 
 /** The decision, checked: quality an integer rung index, reason a string, delayMs absent or a finite ms >= 0. */
 export function checkAbrDecision(decision: unknown, rungCount: number, segmentIndex: number, who: AbrDecisionSource): AbrDecision {
+  // The common case without allocating (one call per segment of every simulated session).
+  const ok = decision as Partial<AbrDecision> | null;
+  if (
+    typeof ok === 'object' && ok !== null &&
+    Number.isInteger(ok.quality) && (ok.quality as number) >= 0 && (ok.quality as number) < rungCount &&
+    typeof ok.reason === 'string' &&
+    (ok.delayMs === undefined || (Number.isFinite(ok.delayMs) && (ok.delayMs as number) >= 0))
+  ) {
+    return ok as AbrDecision;
+  }
   const problems: string[] = [];
   if (typeof decision !== 'object' || decision === null) {
     problems.push(`expected an object { quality, reason }`);

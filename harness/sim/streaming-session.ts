@@ -22,8 +22,9 @@
 //   (latency + p x bitrate / tput <= p), which for a segment of the same size is bitrate <= netqoe's sample.
 //   netqoe's ABR interface has no latency history, so the sample carries it.
 // - With loss, a download is no faster than TCP's Mathis goodput of the loss in force while it runs,
-//   integrated piece by piece (link/tcp.ts; Sabre has no loss). Jitter and queueing do not delay downloads
-//   (the base RTT does).
+//   integrated piece by piece (link/tcp.ts; Sabre has no loss). Gilbert-Elliott loss is sampled from the
+//   seed into 200 ms granules and jitter adds to Mathis' RTT (link/tcp-loss-timeline.ts), so the seed,
+//   bursts and jitter matter. Jitter and queueing do not delay the first byte (the base RTT does).
 // - No abandonment of a started download (AbrAlgorithm has no such hook; Sabre's rules abandon unless run
 //   with -noa) and no segment replacement.
 // - The session stops at the scenario's duration; Sabre plays the whole video whatever the stalls.
@@ -70,7 +71,7 @@ export function simulateStreamingSession(input: StreamingSessionInput): Streamin
   const ladder: LadderRung[] = media.rungs.map((r) => ({ ...r }));
   const timeline: TimelineEvent[] = [];
   const history: ThroughputSample[] = [];
-  const mathis = tcpMathisTimeline(link.down, link.up, { mssBytes });
+  const mathis = tcpMathisTimeline(link.down, link.up, { mssBytes, horizonMs: durationMs });
 
   let tMs = 0;
   let bufferMs = 0;
