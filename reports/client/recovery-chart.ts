@@ -156,4 +156,19 @@ export function renderRecoveryChart(container: HTMLElement, runs: readonly Recov
     tr.append('th').text(row.label);
     for (const c of row.cells) tr.append('td').attr('class', c.startsWith('never recovered') ? 'fail-sample' : null).text(c);
   }
+
+  // Every handover and subscriber the runs recorded (the metrics above are the worst of these).
+  if (view.handovers.length) {
+    const t = d3.select(container).append('table').attr('class', 'recovery-handovers');
+    const h = t.append('thead').append('tr');
+    for (const c of ['policy', 'handover', 'subscriber', 'media back', 'frozen', 'bitrate after', 'ramp to 80%']) h.append('th').text(c);
+    const b = t.append('tbody');
+    for (const row of view.handovers) {
+      const tr = b.append('tr').attr('data-run', String(row.runIndex)).attr('data-subscriber', row.subscriber);
+      tr.append('td').text(row.policy);
+      tr.append('td').text(`${row.moving} to ${row.to} at ${(row.atMs / 1000).toFixed(1)} s`);
+      tr.append('td').text(row.subscriber);
+      row.cells.forEach((c, i) => tr.append('td').attr('class', i === 0 && !row.recovered ? 'fail-sample' : null).text(c));
+    }
+  }
 }

@@ -61,6 +61,22 @@ export interface RecoveryView {
   endMs: number;
   policies: string[];
   rows: RecoveryMetricRow[];
+  /** Every handover x subscriber the runs recorded ('handover-outcome'), in run order. */
+  handovers: HandoverOutcomeRow[];
+}
+
+/** One subscriber after one handover of a run, formatted for the report's table. */
+export interface HandoverOutcomeRow {
+  runIndex: number;
+  policy: string;
+  /** The outage start and the moving peer. */
+  atMs: number;
+  moving: string;
+  to: string;
+  subscriber: string;
+  recovered: boolean;
+  /** media back / frozen / bitrate after / ramp to 80%, formatted ('never' / '—' when absent). */
+  cells: string[];
 }
 
 interface ConnectionEventLike {
@@ -212,5 +228,36 @@ export function recoveryView(runs: readonly RecoveryRunInput[], durationMs: numb
     endMs,
     policies: runs.map((r) => r.policy),
     rows: RECOVERY_METRIC_ROWS.map((m) => ({ key: m.key, label: m.label, cells: runs.map((r) => recoveryMetricCell(r.metrics, m.key, m.unit, m.digits)) })),
+    handovers: handoverOutcomeRows(runs),
   };
+}
+
+const finiteOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** The runs' 'handover-outcome' events, one row per subscriber; malformed ones are skipped. */
+export function handoverOutcomeRows(runs: readonly RecoveryRunInput[]): HandoverOutcomeRow[] {
+  const out: HandoverOutcomeRow[] = [];
+  const s = (ms: number | null, never: string) => (ms === null ? never : `${(ms / 1000).toFixed(2)} s`);
+  for (const r of runs) {
+    for (const raw of r.timeline) {
+      const e = raw as { kind?: unknown; tMs?: unknown; peerId?: unknown; to?: unknown; subscribers?: unknown } | null;
+      if (!e || e.kind !== 'handover-outcome' || finiteOrNull(e.tMs) === null || !Array.isArray(e.subscribers)) continue;
+      for (const sub of e.subscribers as Record<string, unknown>[]) {
+        if (!sub || typeof sub.peerId !== 'string') continue;
+        const recoveryMs = finiteOrNull(sub.recoveryMs);
+        const kbps = finiteOrNull(sub.postRecoveryKbps);
+        out.push({
+          runIndex: r.runIndex,
+          policy: r.policy,
+          atMs: e.tMs as number,
+          moving: typeof e.peerId === 'string' ? e.peerId : '?',
+          to: typeof e.to === 'string' ? e.to : '?',
+          subscriber: sub.peerId,
+          recovered: recoveryMs !== null,
+          cells: [s(recoveryMs, 'never'), s(finiteOrNull(sub.frozenMs), '—'), kbps === null ? '—' : `${Math.round(kbps)} kbps`, s(finiteOrNull(sub.rampMs), '—')],
+        });
+      }
+    }
+  }
+  return out;
 }

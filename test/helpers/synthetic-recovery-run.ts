@@ -2,6 +2,7 @@
 // ICE-restart policies. The phone's WiFi path goes dark at 7 s for 1.5 s. 'seed-resilient' sees the
 // network-change signal, restarts ICE, and the viewer decodes again at 9.25 s; 'none' goes disconnected,
 // then failed, and the viewer never gets video back.
+import { handoverOutcome, handoverOutcomeEvent } from '../../harness/recovery/recovery-metrics.ts';
 import type { ResultsFile, RunResult, TimelineEvent } from '../../harness/run/types.ts';
 import { RESULTS_SCHEMA_VERSION } from '../../harness/run/types.ts';
 
@@ -38,6 +39,10 @@ function joined(): TimelineEvent[] {
 }
 
 function run(policy: string, events: TimelineEvent[], metrics: Record<string, number>): RunResult {
+  // The handover's record as run-live writes it (the real handoverOutcome over these connection events).
+  const conn = [...joined(), ...events].flatMap((e) => (e.kind === 'connection' && e.source === 'page' ? [{ tMs: e.tMs, peerId: e.peerId, kind: e.event, state: e.state, startMs: e.startMs }] : []));
+  const outcome = handoverOutcome({ startMs: OUTAGE_START_MS, outageMs: OUTAGE_MS, endMs: RECOVERY_SCENARIO.durationMs, to: 'lte' }, 'phone', ['viewer'], conn, [], []);
+  events = [...events, handoverOutcomeEvent('phone', policy, outcome)];
   return {
     scenario: RECOVERY_SCENARIO.name,
     scenarioFile: RECOVERY_SCENARIO.file,

@@ -53,6 +53,7 @@ describe.skipIf(!chromiumPath)('recovery chart in headless Chromium', () => {
           resumed: Array.from(el.querySelectorAll('.recovery-resumed')).map((m) => ({ t: Number((m as HTMLElement).dataset.tMs), peer: (m as HTMLElement).dataset.peer })),
           never: Array.from(el.querySelectorAll('.recovery-never')).map((m) => `${(m as HTMLElement).dataset.run}/${(m as HTMLElement).dataset.peer}`),
           table: Array.from(el.querySelectorAll('table.recovery-metrics tr')).map((tr) => Array.from(tr.children).map((c) => c.textContent)),
+          handovers: Array.from(el.querySelectorAll('table.recovery-handovers tr')).map((tr) => Array.from(tr.children).map((c) => (c.className === 'fail-sample' ? `!${c.textContent}` : c.textContent))),
         };
       });
       const xOf = (tMs: number) => chart.plot.x + (chart.plot.w * tMs) / RECOVERY_SCENARIO.durationMs;
@@ -72,6 +73,12 @@ describe.skipIf(!chromiumPath)('recovery chart in headless Chromium', () => {
       expect(chart.never).toEqual(['1/viewer']);
       expect(chart.table[0]).toEqual(['recovery', 'seed-resilient', 'none']);
       expect(chart.table.find((r) => r[0] === 'media back')).toEqual(['media back', '2.25 s', 'never recovered (17.5 s without video)']);
+      // Every handover x subscriber the runs recorded ('handover-outcome'); never-recovered marked.
+      expect(chart.handovers).toEqual([
+        ['policy', 'handover', 'subscriber', 'media back', 'frozen', 'bitrate after', 'ramp to 80%'],
+        ['seed-resilient', 'phone to lte at 7.0 s', 'viewer', '2.25 s', '2.50 s', '—', '—'],
+        ['none', 'phone to lte at 7.0 s', 'viewer', '!never', '13.00 s', '—', '—'],
+      ]);
       if (layout === 'run') await page.screenshot({ path: '/tmp/report-recovery.png', fullPage: true });
       expect(errors).toEqual([]);
       await page.close();

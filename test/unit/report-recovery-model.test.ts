@@ -34,6 +34,17 @@ describe('recovery model', () => {
     expect(v.lanes[3].resumes).toEqual([{ outageStartMs: OUTAGE_START_MS, tMs: null }]);
   });
 
+  test("every handover x subscriber from the runs' handover-outcome events, never-recovered marked", () => {
+    const v = recoveryView(inputs(), RECOVERY_SCENARIO.durationMs);
+    expect(v.handovers.map((h) => [h.policy, h.moving, h.to, h.atMs, h.subscriber, h.recovered, ...h.cells])).toEqual([
+      ['seed-resilient', 'phone', 'lte', OUTAGE_START_MS, 'viewer', true, `${((RESUMED_MS - OUTAGE_START_MS) / 1000).toFixed(2)} s`, `${((RESUMED_MS - 7051 + 300) / 1000).toFixed(2)} s`, '—', '—'],
+      ['none', 'phone', 'lte', OUTAGE_START_MS, 'viewer', false, 'never', `${((RECOVERY_SCENARIO.durationMs - OUTAGE_START_MS) / 1000).toFixed(2)} s`, '—', '—'],
+    ]);
+    // Malformed events are skipped, not thrown on.
+    const odd = [{ kind: 'handover-outcome', tMs: 'x', subscribers: [] }, { kind: 'handover-outcome', tMs: 1, subscribers: [null, { peerId: 3 }] }, null];
+    expect(recoveryView([{ runIndex: 0, policy: 'p', timeline: odd, metrics: {} }], 10_000).handovers).toEqual([]);
+  });
+
   test('metrics table side by side, a policy that never recovered says so', () => {
     const v = recoveryView(inputs(), RECOVERY_SCENARIO.durationMs);
     expect(v.policies).toEqual(['seed-resilient', 'none']);
