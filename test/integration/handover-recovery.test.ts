@@ -3,37 +3,14 @@
 // new port (the old one is dead) and the page gets the network-change signal; the policy must bring
 // the call back. Each test is one short call (~15-22 s).
 import { describe, expect, test } from 'vitest';
-import { loadIceRestart } from '../../algorithms/ice-restart/load-user.ts';
-import { runHandover } from '../../harness/recovery/handover-run.ts';
 import type { HandoverRunResult } from '../../harness/recovery/handover-run.ts';
 import type { ScenarioEvent } from '../../harness/scenario/types.ts';
-import { phase, scenario } from '../helpers/link-scenario.ts';
+import { handover, handoverSummary as summary, runHandoverCall } from '../helpers/handover-live.ts';
 import { requireChromium } from '../helpers/require-chromium.ts';
 
 const chromiumPath = requireChromium();
-const MBPS = 1_000_000;
 
-/** Office WiFi (20 Mbps, 10 ms each way), LTE (5 Mbps, 35 ms each way) entered only by handovers. */
-function handoverScenario(events: ScenarioEvent[], durationMs: number) {
-  return scenario(
-    [phase('wifi', 0, { capacity: { kind: 'constant', bps: 20 * MBPS }, delayMs: 10 }), { ...phase('lte', null, { capacity: { kind: 'constant', bps: 5 * MBPS }, delayMs: 35 }), preset: 'lte' }],
-    events,
-    durationMs,
-    7,
-  );
-}
-
-async function run(policy: string, events: ScenarioEvent[], durationMs: number): Promise<HandoverRunResult> {
-  const l = await loadIceRestart(policy);
-  return runHandover({ scenario: handoverScenario(events, durationMs), policy: { name: l.factory.name, file: l.file }, executablePath: chromiumPath ?? undefined });
-}
-
-const handover = (atMs: number, outageMs: number, to = 'lte'): ScenarioEvent => ({ type: 'handover', atMs, to, outageMs, addressChange: true });
-
-function summary(r: HandoverRunResult): string {
-  const m = r.metrics;
-  return `${r.policy}: detect ${m.iceDetectS} s, first restart ${m.iceFirstRestartS ?? '-'} s, restarts ${m.iceRestarts}, full reconnects ${m.fullReconnects}, media back ${m.iceRecoveryS !== undefined ? `${m.iceRecoveryS} s` : `never (${m.iceUnrecoveredS} s dark)`}, frozen ${m.frozenS} s, after ${m.postRecoveryKbps ?? '-'} kbps`;
-}
+const run = (policy: string, events: ScenarioEvent[], durationMs: number): Promise<HandoverRunResult> => runHandoverCall(policy, events, durationMs, { executablePath: chromiumPath ?? undefined });
 
 describe.skipIf(!chromiumPath)('handover with address change (live)', () => {
   test('seed-resilient: media resumes within 5 s after the WiFi path dies, on the new relay port', async () => {

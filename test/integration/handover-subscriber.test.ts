@@ -2,32 +2,15 @@
 // outage). Its ICE restart (the SFU answers a subscriber's offer mid-call) and its full reconnect (a new peer
 // connection rejoining the room, whose feeds are offered again) must both bring the video back. Short calls.
 import { describe, expect, test } from 'vitest';
-import { loadIceRestart } from '../../algorithms/ice-restart/load-user.ts';
-import { runHandover } from '../../harness/recovery/handover-run.ts';
 import type { HandoverRunResult } from '../../harness/recovery/handover-run.ts';
-import type { ScenarioEvent } from '../../harness/scenario/types.ts';
-import { phase, scenario } from '../helpers/link-scenario.ts';
+import { handover, handoverSummary, runHandoverCall } from '../helpers/handover-live.ts';
 import { requireChromium } from '../helpers/require-chromium.ts';
 
 const chromiumPath = requireChromium();
-const MBPS = 1_000_000;
 
-async function run(policy: string, durationMs: number): Promise<HandoverRunResult> {
-  const l = await loadIceRestart(policy);
-  const events: ScenarioEvent[] = [{ type: 'handover', atMs: 6000, to: 'lte', outageMs: 1500, addressChange: true }];
-  const sc = scenario(
-    [phase('wifi', 0, { capacity: { kind: 'constant', bps: 20 * MBPS }, delayMs: 10 }), { ...phase('lte', null, { capacity: { kind: 'constant', bps: 5 * MBPS }, delayMs: 35 }), preset: 'lte' }],
-    events,
-    durationMs,
-    7,
-  );
-  return runHandover({ scenario: sc, moving: 'subscriber', policy: { name: l.factory.name, file: l.file }, executablePath: chromiumPath ?? undefined });
-}
-
-function summary(r: HandoverRunResult): string {
-  const m = r.metrics;
-  return `${r.policy} (subscriber moves): detect ${m.iceDetectS} s, restarts ${m.iceRestarts}, full reconnects ${m.fullReconnects}, media back ${m.iceRecoveryS ?? 'never'} s, frozen ${m.frozenS} s`;
-}
+const run = (policy: string, durationMs: number): Promise<HandoverRunResult> =>
+  runHandoverCall(policy, [handover(6000, 1500)], durationMs, { moving: 'subscriber', executablePath: chromiumPath ?? undefined });
+const summary = (r: HandoverRunResult) => `${handoverSummary(r)} (the subscriber moves)`;
 
 describe.skipIf(!chromiumPath)('handover of the subscriber (live)', () => {
   test('seed-resilient: the subscriber restarts ICE, the SFU answers it, video resumes on the new port', async () => {
