@@ -12,6 +12,9 @@ import { defaultPixelsEveryNth } from '../media/capture-budget.ts';
 import type { FrameSink } from '../media/frame-sink.ts';
 import { liveScoreMetrics, scoreLiveCapture } from '../media/score-live.ts';
 import { loadIceRestart } from '../../algorithms/ice-restart/load-user.ts';
+import { loadLayerSelector } from '../../algorithms/layer/load-user.ts';
+import { getLayerSelector } from '../../algorithms/layer/registry.ts';
+import type { LayerSelectorFactory } from '../../algorithms/layer/types.ts';
 import type { LoadedIceRestart } from '../../algorithms/ice-restart/load-user.ts';
 import { handoverOutcome, handoverOutcomeEvent, recoveryMetrics } from '../recovery/recovery-metrics.ts';
 import type { HandoverOutcome, RecoveryEventLike, SfuPathEventLike } from '../recovery/recovery-metrics.ts';
@@ -93,8 +96,11 @@ export async function runLiveScenario(scenario: Scenario, opts: LiveRunOptions =
   // The link backend first: an unusable or unsupported one is bad input (exit 2) before anything starts.
   const linkChoice = opts.linkChoice ?? (await chooseLiveLinkBackend(scenario, opts.probe));
   opts.log?.info({ link: linkChoice.backend, why: linkChoice.why }, 'link backend');
+  // User layer-selector files, loaded before anything starts: a bad one is bad input (exit 2) naming the file.
+  const userSelectors = new Map<string, LayerSelectorFactory>();
+  for (const layer of layersSel) if (!getLayerSelector(layer)) userSelectors.set(layer, await loadLayerSelector(layer, opts.baseDir ?? dirnameOf(scenario.file)));
   const runs: RunResult[] = [];
-  for (const layer of layersSel) for (const bwe of estimators) for (const policy of policies) runs.push(await runLiveOnce(scenario, layer, bwe, policy, { ...opts, linkChoice }));
+  for (const layer of layersSel) for (const bwe of estimators) for (const policy of policies) runs.push(await runLiveOnce(scenario, layer, bwe, policy, { ...opts, linkChoice }, userSelectors.get(layer) ?? null));
   return runs;
 }
 
@@ -107,7 +113,7 @@ function downlinkEstimatorFor(bwe: string, baseDir: string, topLayerBps: number)
   return { downlinkEstimator: () => createDownlinkEstimatorFromBwe(bwe, opts), downlinkTransportCc: true };
 }
 
-async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null, policy: string | null, opts: LiveRunOptions): Promise<RunResult> {
+async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null, policy: string | null, opts: LiveRunOptions, userSelector: LayerSelectorFactory | null = null): Promise<RunResult> {
   const wallStart = performance.now();
   const seed = opts.seed ?? scenario.seed;
   const call: WebrtcSpec = scenario.webrtc ?? defaultWebrtc(scenario);
@@ -163,7 +169,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
       token: 'live',
       codec: call.codec,
       layers: call.layers,
-      layerSelector: layer,
+      layerSelector: userSelector ? () => userSelector.create() : layer,
       uplinkCapBps: upCapBps,
       ...estimator,
     });

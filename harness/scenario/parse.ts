@@ -55,7 +55,7 @@ export interface ParseOptions {
   abrNames?: readonly string[];
   /** Known bandwidth-estimator names, checked the same way. */
   bweNames?: readonly string[];
-  /** Known SFU layer-selector names (live runs), checked the same way (no files). */
+  /** Known SFU layer-selector names (live runs), checked the same way (or a file). */
   layerNames?: readonly string[];
   /** Folder that traces, manifests and algorithm files are relative to (default: the scenario's). */
   baseDir?: string;
@@ -706,7 +706,7 @@ class Converter {
       if (raw.algorithms?.abr !== undefined) {
         this.issue(['algorithms', 'abr'], 'live runs choose simulcast layers with algorithms.layer (any ABR as "abr:<name>"): move it there');
       }
-      const layer = this.algorithmList(raw, 'layer', opts.layerNames, [DEFAULT_LIVE_LAYER_SELECTOR], '');
+      const layer = this.algorithmList(raw, 'layer', opts.layerNames, [DEFAULT_LIVE_LAYER_SELECTOR], './my-selector.ts');
       const iceRestart = this.algorithmList(raw, 'iceRestart', iceRestartNames(), [], './my-policy.ts');
       return { abr: [], bwe, iceRestart, layer };
     }
@@ -735,10 +735,6 @@ class Converter {
       // Runs and their results are named by algorithm: the same one twice would be two rows of one name.
       const first = names.indexOf(name);
       if (first < i) this.issue(path, `expected each algorithm once, got "${name}" again (also algorithms.${kind}[${first}])`);
-      if (kind === 'layer' && looksLikePath(name)) {
-        this.issue(path, `expected a layer selector name${known ? ` (${known.join(', ')})` : ''}, got "${name}": layer selectors load by name only`);
-        return name;
-      }
       if (looksLikePath(name)) {
         const file = isAbsolute(name) ? name : resolve(this.baseDir, name);
         if (!existsSync(file)) this.issue(path, `expected an algorithm file, got "${name}" (no such file: ${file})`);

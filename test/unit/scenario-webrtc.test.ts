@@ -119,7 +119,7 @@ expect:
       ['freezeCount', 'abr:bba'],
     ]);
     expect(errors(`${BASE}mode: live\nalgorithms:\n  layer: highest-fitt\n`)).toEqual([
-      `${FILE}:6 algorithms.layer: expected one of ${layerSelectorNames().join(', ')}, got "highest-fitt" (did you mean "highest-fit"?)`,
+      `${FILE}:6 algorithms.layer: expected one of ${layerSelectorNames().join(', ')} or a file (./my-selector.ts), got "highest-fitt" (did you mean "highest-fit"?)`,
     ]);
   });
 

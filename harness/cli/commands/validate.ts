@@ -5,6 +5,7 @@ import { abrNames } from '../../../algorithms/abr/registry.ts';
 import { loadBwe } from '../../../algorithms/bwe/load-user.ts';
 import { bweNames } from '../../../algorithms/bwe/registry.ts';
 import { loadIceRestart } from '../../../algorithms/ice-restart/load-user.ts';
+import { loadLayerSelector } from '../../../algorithms/layer/load-user.ts';
 import { layerSelectorNames } from '../../../algorithms/layer/registry.ts';
 import { loadScenario } from '../../scenario/parse.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, isUserInputError, UserInputError } from '../exit-codes.ts';
@@ -23,6 +24,7 @@ export async function validateCommand(files: string[]): Promise<number> {
       for (const spec of s.algorithms.abr) await loadAbr(spec, baseDir);
       for (const spec of s.algorithms.bwe) await loadBwe(spec, baseDir);
       for (const spec of s.algorithms.iceRestart) await loadIceRestart(spec, baseDir);
+      for (const spec of s.algorithms.layer ?? []) await loadLayerSelector(spec, baseDir);
       process.stdout.write(
         `ok   ${file}: "${s.name}", ${s.durationMs / 1000} s, ${s.network.length} phase(s), ${s.events.length} event(s), ` +
           `${s.webrtc ? `live: ${s.webrtc.publishers.length} publisher(s), ${s.webrtc.subscribers.length} subscriber(s)` : `${s.media.segmentCount} segments`}, ` +
