@@ -337,7 +337,7 @@ async function forwarding(): Promise<void> {
   const lost = sent - received;
   report(
     'aggregate forwarding, 8 flows',
-    `${f(mbps, 0)} Mbit/s delivered of ${f(sentMbps, 0)} offered (>= ${TARGET.forwardMbps}), lost ${lost} (${pct(lost / sent, 3)}; scenario asks 0), relay thread CPU ${pct(cpu, 0)} of one core over its life, ${(1e3 * received) / durMs | 0} pkt/s; relay saw ${run.counters.up.in.packets} in, ${run.counters.up.delivered.packets} out; generator send errors ${run.sendErrors}`,
+    `${f(mbps, 0)} Mbit/s delivered of ${f(sentMbps, 0)} offered (>= ${TARGET.forwardMbps}), lost ${lost} (${pct(lost / sent, 3)}; scenario asks 0), relay thread CPU ${pct(cpu, 0)} of one core over its life, ${(1e3 * received) / durMs | 0} pkt/s; relay saw ${run.counters.up.in.packets} in, ${run.counters.up.delivered.packets} out, the kernel dropped ${run.counters.up.socketDrops} on its client sockets and ${run.counters.down.socketDrops} on its upstream ones; generator send errors ${run.sendErrors}`,
     mbps >= TARGET.forwardMbps && lost === 0,
   );
 }
