@@ -8,6 +8,7 @@ import type { FrameSink } from './frame-sink.ts';
 import { buildTimeline, glassToGlass, latencyPerSecond, median } from './frame-timeline.ts';
 import { momentThumbnails } from './moment-thumbnails.ts';
 import { scoreView } from './score-video.ts';
+import type { ScoreViewOptions, ViewScores } from './score-video.ts';
 
 export interface LiveScoreOptions {
   referencePath: string;
@@ -71,7 +72,7 @@ export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly 
       let thumbnailError: string | null = null;
       const withPixels = timeline.slots.filter((s) => frames[s.frame].pixelsAt !== null);
       if (withPixels.length > 0) {
-        const scores = await scoreView({
+        const scores = await scoreViewOrWithoutVmaf({
           referencePath: opts.referencePath,
           slots: withPixels,
           frameAt: (i) => sink.pixels(frames[i]),
@@ -139,6 +140,22 @@ export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly 
   for (const s of subscribers) events.push(scoreSummaryEvent(s));
   events.sort((a, b) => a.tMs - b.tMs);
   return { events, subscribers };
+}
+
+/**
+ * scoreView, and when it fails, once more without VMAF: a VMAF model that is missing or that libvmaf cannot read
+ * (NETQOE_VMAF_MODEL, modelPath) then costs the VMAF only, and vmafMissing says why. A failure that is not
+ * VMAF's fails the second attempt too, with its own message.
+ */
+export async function scoreViewOrWithoutVmaf(opts: ScoreViewOptions): Promise<ViewScores> {
+  try {
+    return await scoreView(opts);
+  } catch (err) {
+    const reason = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 400);
+    const scores = await scoreView({ ...opts, noVmaf: true });
+    const model = opts.modelPath ?? (opts.env ?? process.env).NETQOE_VMAF_MODEL;
+    return { ...scores, vmafMissing: `VMAF failed${model ? ` (model ${model}${opts.modelPath ? '' : ', NETQOE_VMAF_MODEL'})` : ''}, PSNR/SSIM only: ${reason}` };
+  }
 }
 
 /** One subscriber video's summary as a timeline event (tMs 0: it covers the run), so results.json keeps it. */

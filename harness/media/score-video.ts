@@ -48,6 +48,8 @@ export interface ScoreViewOptions {
   /** Score at this size instead of the reference's: both sides are scaled (bilinear) to it. For speed at 720p. */
   scoreSize?: { width: number; height: number };
   env?: NodeJS.ProcessEnv;
+  /** PSNR/SSIM only (vmafMissing says 'VMAF not requested'). */
+  noVmaf?: boolean;
 }
 
 export interface ViewScores {
@@ -107,7 +109,7 @@ export async function scoreView(opts: ScoreViewOptions): Promise<ViewScores> {
     if (scoredSlots.length === 0) throw new Error('nothing to score: no displayed frame carried a readable frame number');
     const raw = (path: string) => ['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-r', String(fps), '-i', path];
     const t1 = performance.now();
-    const pf = await scorePair({ ffmpegPath, distorted: raw(distPath), reference: raw(refPath), modelPath: opts.modelPath, vmafSubsample: opts.vmafSubsample, env });
+    const pf = await scorePair({ ffmpegPath, distorted: raw(distPath), reference: raw(refPath), modelPath: opts.modelPath, vmafSubsample: opts.vmafSubsample, env, noVmaf: opts.noVmaf });
     const ffmpegMs = performance.now() - t1;
     const slots: SlotScore[] = scoredSlots.map((slotIndex, k) => ({
       slot: slotIndex,
