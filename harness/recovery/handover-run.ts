@@ -22,6 +22,7 @@ import { relayLink } from '../sfu/relay-link.ts';
 import { chooseLiveLinkBackend, type LinkProbe } from '../run/live-link-backend.ts';
 import type { LinkBackendChoice } from '../netem/choose-backend.ts';
 import { handoverOutcome, recoveryMetrics } from './recovery-metrics.ts';
+import { scheduleNetworkSignal } from './network-signal.ts';
 import type { HandoverOutcome, HandoverWindow } from './recovery-metrics.ts';
 
 export interface HandoverRunOptions {
@@ -112,15 +113,20 @@ export async function runHandover(opts: HandoverRunOptions): Promise<HandoverRun
       for (const s of samples) relaySamples.push({ ...s, tMsSfu: Math.round(s.tMs + relayOriginMs) });
       for (const e of relayTimelineEvents(samples, movingId, relayOriginMs)) push(e);
     });
+    // The signal comes when the new link is up, or as late as the scenario's networkSignal says, or never.
+    const signalLater = (handoverAtMs: number, to: string) => {
+      const t = scheduleNetworkSignal(scenario.events, handoverAtMs, () => signal(handoverAtMs, to));
+      if (t) timers.push(t);
+    };
     r.onAddressChange((e: AddressChangeEvent) => {
       addressChanges.push({ tMs: Math.round(e.atMs + relayOriginMs), oldPort: e.oldPort, newPort: e.newPort, handoverAtMs: e.handoverAtMs });
       const h = scenario.events.find((x) => x.type === 'handover' && x.atMs === e.handoverAtMs);
-      signal(e.handoverAtMs, h?.type === 'handover' ? h.to : 'unknown');
+      signalLater(e.handoverAtMs, h?.type === 'handover' ? h.to : 'unknown');
     });
-    // Handovers without an address change: the signal comes when the new link is up (the outage's end).
+    // Handovers without an address change: the new link is up at the outage's end.
     for (const h of scenario.events) {
       if (h.type !== 'handover' || h.addressChange) continue;
-      const t = setTimeout(() => signal(h.atMs, h.to), Math.max(0, h.atMs + h.outageMs - r.nowMs()));
+      const t = setTimeout(() => signalLater(h.atMs, h.to), Math.max(0, h.atMs + h.outageMs - r.nowMs()));
       t.unref();
       timers.push(t);
     }

@@ -17,6 +17,7 @@ import { getLayerSelector } from '../../algorithms/layer/registry.ts';
 import type { LayerSelectorFactory } from '../../algorithms/layer/types.ts';
 import type { LoadedIceRestart } from '../../algorithms/ice-restart/load-user.ts';
 import { handoverOutcome, handoverOutcomeEvent, recoveryMetrics } from '../recovery/recovery-metrics.ts';
+import { scheduleNetworkSignal } from '../recovery/network-signal.ts';
 import type { HandoverOutcome, RecoveryEventLike, SfuPathEventLike } from '../recovery/recovery-metrics.ts';
 import { networkTypeOf } from '../recovery/handover-run.ts';
 import type { BrowserSession } from '../browser/session.ts';
@@ -198,12 +199,17 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
       const network = networkTypeOf(ps, h?.type === 'handover' ? h.to : '');
       s.networkChange(p.id, { network, cause: 'connection-change' }).catch((err: Error) => log?.warn({ peer: p.id, err: err.message }, 'network-change signal'));
     };
+    // The scenario's networkSignal: later than the link, or never (harness/recovery/network-signal.ts).
+    const signalLater = (p: WebrtcPeerSpec, handoverAtMs: number) => {
+      const t = scheduleNetworkSignal(peerScenario(scenario, p).events, handoverAtMs, () => signal(p, handoverAtMs));
+      if (t) signalTimers.push(t);
+    };
     for (const p of peers) {
       const relay = relays.get(p.id)!;
-      relay.onAddressChange((e) => signal(p, e.handoverAtMs));
+      relay.onAddressChange((e) => signalLater(p, e.handoverAtMs));
       for (const h of peerScenario(scenario, p).events) {
         if (h.type !== 'handover' || h.addressChange) continue;
-        const t = setTimeout(() => signal(p, h.atMs), Math.max(0, originPerfMs + h.atMs + h.outageMs - performance.now()));
+        const t = setTimeout(() => signalLater(p, h.atMs), Math.max(0, originPerfMs + h.atMs + h.outageMs - performance.now()));
         t.unref();
         signalTimers.push(t);
       }

@@ -559,7 +559,15 @@ class Converter {
       case 'handover': {
         const outageMs = raw.outage === undefined ? 0 : dur(raw.outage, 'outage');
         if (outageMs === undefined) return undefined;
-        return { type: 'handover', atMs, to: raw.to, outageMs, addressChange: raw.addressChange ?? true };
+        // `networkSignal: none` (no OS signal) or a delay after the new link is up (default 0s).
+        const networkSignalDelayMs =
+          raw.networkSignal === undefined
+            ? 0
+            : raw.networkSignal === 'none'
+              ? null
+              : this.val(durationOrNone, raw.networkSignal, [...path, 'networkSignal']);
+        if (networkSignalDelayMs === undefined) return undefined;
+        return { type: 'handover', atMs, to: raw.to, outageMs, addressChange: raw.addressChange ?? true, ...(networkSignalDelayMs !== 0 ? { networkSignalDelayMs } : {}) };
       }
       case 'outage': {
         const durationMs2 = positiveDur(raw.duration, 'duration');
@@ -856,4 +864,10 @@ export function quickScenario(o: QuickScenarioOptions): Scenario {
     algorithms: { abr: o.abr, bwe: [], iceRestart: [] },
     expect: [],
   };
+}
+
+/** networkSignal's delay: parsed as a duration, with "none" named in the error (the caller handles "none" itself). */
+function durationOrNone(v: unknown): ReturnType<typeof parseDurationMs> {
+  const r = parseDurationMs(v);
+  return r.ok ? r : { ...r, expected: `"none" or ${r.expected}` };
 }

@@ -78,7 +78,7 @@ export const PhaseSchema = obj('a network phase', {
 const DirectionSel = z.enum(['both', 'down', 'up']).optional();
 
 export const EventSchema = z.discriminatedUnion('type', [
-  obj('a handover event', { type: z.literal('handover'), at: Scalar, to: z.string(), outage: Scalar.optional(), addressChange: z.boolean().optional() }),
+  obj('a handover event', { type: z.literal('handover'), at: Scalar, to: z.string(), outage: Scalar.optional(), addressChange: z.boolean().optional(), networkSignal: Scalar.optional() }),
   obj('an outage event', { type: z.literal('outage'), at: Scalar, duration: Scalar, direction: DirectionSel }),
   obj('a lossBurst event', { type: z.literal('lossBurst'), at: Scalar, duration: Scalar, loss: Scalar, direction: DirectionSel }),
   obj('a capacityStep event', {

@@ -80,6 +80,12 @@ export type ScenarioEvent =
       outageMs: number;
       /** The client reappears with a new address/port (new 5-tuple) after the outage. */
       addressChange: boolean;
+      /**
+       * Live runs: when the page gets the OS's network-change signal, in ms after its link is up again (default 0);
+       * null: no signal at all (the policy must notice from ICE/connection states alone, as on a platform that
+       * gives none, or too late).
+       */
+      networkSignalDelayMs?: number | null;
     }
   | { type: 'outage'; atMs: number; durationMs: number; direction: DirectionSelector }
   | { type: 'lossBurst'; atMs: number; durationMs: number; rate: number; direction: DirectionSelector }

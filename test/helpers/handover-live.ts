@@ -17,7 +17,9 @@ export function handoverScenario(events: ScenarioEvent[], durationMs: number) {
   );
 }
 
-export const handover = (atMs: number, outageMs: number, to = 'lte'): ScenarioEvent => ({ type: 'handover', atMs, to, outageMs, addressChange: true });
+type Handover = Extract<ScenarioEvent, { type: 'handover' }>;
+
+export const handover = (atMs: number, outageMs: number, to = 'lte'): Handover => ({ type: 'handover', atMs, to, outageMs, addressChange: true });
 
 export async function runHandoverCall(
   policy: string,

@@ -77,6 +77,23 @@ describe.skipIf(!chromiumPath)('handover with address change (live)', () => {
     expect(last.candidatePair?.remoteAddress).toBe(`127.0.0.1:${r.addressChanges[1].newPort}`);
   }, 40_000);
 
+  test('no network-change signal (networkSignal: none): seed-resilient acts on ICE states alone, 2 s after disconnected', async () => {
+    const r = await run('seed-resilient', [{ ...handover(6000, 1500), networkSignalDelayMs: null }], 22_000);
+    const page = r.recoveryEvents.filter((e) => e.peerId === 'pub' && e.tMs > r.handovers[0].startMs);
+    const disconnected = page.find((e) => e.kind === 'ice-state' && e.state === 'disconnected');
+    const restart = page.find((e) => e.kind === 'restart-ice');
+    console.log(`${summary(r)}; the page saw disconnected ${disconnected ? ((disconnected.tMs - r.handovers[0].startMs) / 1000).toFixed(2) : '-'} s after the path died`);
+    expect(r.errors).toEqual([]);
+    expect(page.some((e) => e.kind === 'network-change')).toBe(false);
+    expect(r.handovers[0].detectedBy).not.toBe('network-change signal');
+    // Chrome's own ICE noticed (5-7 s after the path died here), and the policy's rule ran: still disconnected 2 s later, restart.
+    expect(disconnected).toBeDefined();
+    expect(restart).toBeDefined();
+    expect(restart!.tMs - disconnected!.tMs).toBeGreaterThanOrEqual(1900);
+    expect(r.metrics.iceRecovered).toBe(1);
+    expect(r.metrics.iceRecoveryS).toBeGreaterThan((restart!.tMs - r.handovers[0].startMs) / 1000);
+  }, 45_000);
+
   test('a full reconnect (new peer connection, rejoin as the same peer) re-attaches to the room', async () => {
     const r = await run('./test/fixtures/ice-policy-rebuild.ts', [handover(6000, 1500)], 13_000);
     console.log(summary(r));
