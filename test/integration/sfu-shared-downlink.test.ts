@@ -16,7 +16,7 @@ import { phase, scenario } from '../helpers/link-scenario.ts';
 import { requireChromium } from '../helpers/require-chromium.ts';
 
 const chromiumPath = requireChromium();
-const LINK_BPS = 1_200_000;
+const LINK_BPS = 1_000_000;
 /** Judged from this long after both feeds first decode (gcc's ramp and the first switches) ... */
 const SETTLE_MS = 6000;
 /** ... for this long. */
