@@ -29,8 +29,9 @@ describe('netqoe link', () => {
     cleanup.push(echo.close);
     const listen = await freePort();
     const io = capture();
-    const running = linkCommand(linkScenarioFile(dir, 'link-cli', 2.3), { ...io.opts, listen: String(listen), forward: `127.0.0.1:${echo.port}`, out: dir });
-    await sleep(300);
+    const running = linkCommand(linkScenarioFile(dir, 'link-cli', 3.3), { ...io.opts, listen: String(listen), forward: `127.0.0.1:${echo.port}`, out: dir });
+    // Ping once it listens (it says so): a loaded machine took over 600 ms to start the relay's thread.
+    for (let i = 0; i < 200 && !io.out.join('').includes('Ctrl-C to stop'); i++) await sleep(25);
     const p = await pinger();
     cleanup.push(p.close);
     for (let i = 0; i < 20; i++) {
@@ -48,8 +49,8 @@ describe('netqoe link', () => {
     expect(text.match(/^t=\ds {2}phase main \| down .*\| up .*$/gm)?.length).toBeGreaterThanOrEqual(2);
     expect(text).toMatch(/stopped \(scenario end\)/);
     const file = JSON.parse(readFileSync(join(dir, LINK_TIMELINE_FILE), 'utf8')) as LinkTimelineFile;
-    expect(file).toMatchObject({ schema: 'netqoe.link-timeline/1', backend: 'relay', endedBy: 'end', scenario: { name: 'link-cli', durationMs: 2300 } });
-    expect(file.samples.filter((s) => s.kind === 'relay' && s.direction === 'up' && s.windowMs === 1000)).toHaveLength(2);
+    expect(file).toMatchObject({ schema: 'netqoe.link-timeline/1', backend: 'relay', endedBy: 'end', scenario: { name: 'link-cli', durationMs: 3300 } });
+    expect(file.samples.filter((s) => s.kind === 'relay' && s.direction === 'up' && s.windowMs === 1000)).toHaveLength(3);
     expect(file.samples.find((s) => s.direction === 'down')?.capacityBps).toBe(10e6);
     expect(file.counters.up.in.packets).toBe(20);
     expect(file.counters.down.delivered.packets).toBe(20);

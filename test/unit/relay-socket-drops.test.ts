@@ -43,3 +43,16 @@ describe('SocketDropMeter', () => {
     expect(stats.up.counters().socketDrops).toBe(0);
   });
 });
+
+describe('netqoe link shows them', () => {
+  it('in the per-second line and, with a warning, in the totals; nothing extra when 0', async () => {
+    const { formatSampleLine, formatTotals } = await import('../../harness/cli/commands/link.ts');
+    const stats = { down: new DirectionStats('down'), up: new DirectionStats('up') };
+    const counters = () => ({ tMs: 1000, down: stats.down.counters(), up: stats.up.counters(), udpFlows: 1, tcpConnections: 0, tcpResets: 0, addressChanges: 0, threadCpuMs: 1, threadWallMs: 1000 });
+    expect(formatTotals(counters())).not.toContain('warning');
+    expect(formatSampleLine(stats.up.closeWindow(1000, 1000, ctx))).not.toContain('socket');
+    stats.up.socketDropped(42);
+    expect(formatSampleLine(stats.up.closeWindow(2000, 1000, ctx))).toContain('socket 42');
+    expect(formatTotals(counters())).toContain("warning: the kernel dropped 42 datagrams on the relay's own sockets (up 42, down 0)");
+  });
+});

@@ -68,7 +68,7 @@ function formatSecond(samples: RelayTimelineSample[]): string[] {
   return [`t=${(t / 1000).toFixed(0)}s  phase ${phase}`, ...samples.map((s) => `  ${formatSampleLine(s)}`)];
 }
 
-function formatTotals(c: RelayCounters): string {
+export function formatTotals(c: RelayCounters): string {
   const dir = (d: RelayDirection) => {
     const x = c[d];
     const dropped = x.dropped.queue.packets + x.dropped.loss.packets + x.dropped.outage.packets;
@@ -78,7 +78,11 @@ function formatTotals(c: RelayCounters): string {
       `queue delay p50 ${x.queueDelay.p50Ms.toFixed(1)} ms p99 ${x.queueDelay.p99Ms.toFixed(1)} ms, release error p99 ${x.schedulingError.p99Ms.toFixed(2)} ms`
     );
   };
-  return `${dir('down')}\n${dir('up')}\n`;
+  const socketDrops = c.down.socketDrops + c.up.socketDrops;
+  const warning = socketDrops
+    ? `warning: the kernel dropped ${socketDrops} datagrams on the relay's own sockets (up ${c.up.socketDrops}, down ${c.down.socketDrops}): the relay could not keep up; that loss is not the scenario's\n`
+    : '';
+  return `${dir('down')}\n${dir('up')}\n${warning}`;
 }
 
 function parseListenPort(listen: string | number): number {
