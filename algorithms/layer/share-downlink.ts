@@ -17,6 +17,8 @@
 //    selector gets its share as its estimate, applies its own headroom and hysteresis within it, and
 //    the SFU forwards at most the allocated layer.
 
+import { formatRate } from './common.ts';
+
 export interface FeedLadder {
   /** The layers the feed may use, ascending: index into the publisher's layers and the rate it needs. */
   options: readonly { layer: number; rateBps: number }[];
@@ -67,4 +69,22 @@ export function shareDownlink(estimateBps: number, feeds: readonly FeedLadder[],
     rateBps: p.rateBps,
     shareBps: sum <= budget ? (p.rateBps + (budget - sum) / feeds.length) / f : sum > 0 ? (estimate * p.rateBps) / sum : 0,
   }));
+}
+
+/**
+ * The layer forwarded for one feed: the selector's choice, at most the allocated layer. The selector's
+ * reason is kept; with several feeds it says the share, and when the allocation lowered the choice, why.
+ */
+export function layerWithinShare(
+  chosen: number,
+  selectorReason: string,
+  share: FeedShare,
+  ctx: { feeds: number; estimateBps: number; rids: readonly string[] },
+): { layer: number; reason: string; capped: boolean } {
+  const capped = share.layer >= 0 && chosen > share.layer;
+  const layer = capped ? share.layer : chosen;
+  let reason = selectorReason;
+  if (ctx.feeds > 1) reason += ` [share ${formatRate(share.shareBps)} of ${formatRate(ctx.estimateBps)} for ${ctx.feeds} feeds]`;
+  if (capped) reason += `; ${ctx.rids[chosen] ?? `#${chosen}`} does not fit the split: ${ctx.rids[layer] ?? `#${layer}`} (allocated ${formatRate(share.rateBps)})`;
+  return { layer, reason, capped };
 }

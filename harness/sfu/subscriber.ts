@@ -14,8 +14,8 @@ import {
 } from 'werift';
 import type { RtcpPacket, RTCRtpSender, RTCRtpTransceiver } from 'werift';
 import type { LayerDecision, LayerSelector } from '../../algorithms/layer/types.ts';
-import { activeLayerIndices, formatRate, layerRateBps } from '../../algorithms/layer/common.ts';
-import { shareDownlink } from '../../algorithms/layer/share-downlink.ts';
+import { activeLayerIndices, layerRateBps } from '../../algorithms/layer/common.ts';
+import { layerWithinShare, shareDownlink } from '../../algorithms/layer/share-downlink.ts';
 import type { FeedLadder } from '../../algorithms/layer/share-downlink.ts';
 import type { DownlinkEstimator } from './downlink-estimator.ts';
 import { partsFromWerift, twccPacketResults } from './rtp/twcc.ts';
@@ -340,11 +340,7 @@ export class SubscriberPeer {
         return;
       }
       const chosen = Math.min(layers.length - 1, Math.max(0, Math.round(decision.layer)));
-      const capped = share.layer >= 0 && chosen > share.layer;
-      const layer = capped ? share.layer : chosen;
-      let reason = decision.reason;
-      if (entries.length > 1) reason += ` [share ${formatRate(share.shareBps)} of ${formatRate(est.bps)} for ${entries.length} feeds]`;
-      if (capped) reason += `; ${layers[chosen].rid} does not fit the split: ${layers[layer].rid} (allocated ${formatRate(share.rateBps)})`;
+      const { layer, reason } = layerWithinShare(chosen, decision.reason, share, { feeds: entries.length, estimateBps: est.bps, rids: layers.map((l) => l.rid) });
       if (layer !== current) feed.entered = { layer, atMs: now, rateBps: layerRateBps(layers[layer]) };
       feed.decision = { layer, reason };
       feed.shareBps = share.shareBps;

@@ -1,7 +1,7 @@
 // The split of one subscriber's downlink estimate across its feeds (algorithms/layer/share-downlink.ts).
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { allocateSteps, shareDownlink } from '../../algorithms/layer/share-downlink.ts';
+import { allocateSteps, layerWithinShare, shareDownlink } from '../../algorithms/layer/share-downlink.ts';
 import type { FeedLadder } from '../../algorithms/layer/share-downlink.ts';
 
 const ladder = (...rates: number[]): FeedLadder => ({ options: rates.map((rateBps, layer) => ({ layer, rateBps })) });
@@ -97,6 +97,26 @@ describe('shareDownlink', () => {
           else expect(shares.every((s, i) => s.layer === feeds[i].options[0].layer)).toBe(true);
         },
       ),
+    );
+  });
+
+  test('the forwarded layer: the selector\'s, at most the allocated one; its reason kept, the share and any cap said', () => {
+    const rids = ['l', 'm', 'h'];
+    const share = { layer: 1, rateBps: 500e3, shareBps: 985e3 };
+    expect(layerWithinShare(2, 'estimate 985 kbps -> h', share, { feeds: 2, estimateBps: 1.97e6, rids })).toEqual({
+      layer: 1,
+      capped: true,
+      reason: 'estimate 985 kbps -> h [share 985 kbps of 1.97 Mbps for 2 feeds]; h does not fit the split: m (allocated 500 kbps)',
+    });
+    // One feed, a choice within the allocation: the selector's reason as it was.
+    expect(layerWithinShare(1, 'r', { ...share, layer: 2 }, { feeds: 1, estimateBps: 1e6, rids })).toEqual({ layer: 1, reason: 'r', capped: false });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 }), fc.integer({ min: -1, max: 2 }), fc.integer({ min: 1, max: 4 }), fc.string(), (chosen, allocated, feeds, why) => {
+        const r = layerWithinShare(chosen, why, { layer: allocated, rateBps: 1, shareBps: 1 }, { feeds, estimateBps: 1, rids });
+        expect(r.layer).toBe(allocated < 0 ? chosen : Math.min(chosen, allocated));
+        expect(r.capped).toBe(r.layer !== chosen);
+        expect(r.reason.startsWith(why)).toBe(true);
+      }),
     );
   });
 });
