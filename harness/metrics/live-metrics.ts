@@ -235,7 +235,7 @@ export interface SwitchTrouble {
   /** The two samples it happened between (scenario ms). */
   fromMs: number;
   toMs: number;
-  /** The subscriber's downlink lost packets (outage, loss, queue, socket) in this interval or the second before it. */
+  /** The subscriber's downlink or the publisher's uplink lost packets (outage, loss, queue, socket) in this interval or the second before it. */
   excused: boolean;
 }
 
@@ -262,8 +262,9 @@ export const LOSS_EXPLAINS_MS = 1000;
  * shows at once; 2-3 sample intervals). Between each two samples of the window, trouble is a freeze
  * (freezeCount rose), a stall (framesDecoded did not rise: no frame decoded for a whole interval) or
  * a keyframe request (PLI/FIR rose: Chrome's answer to a decode error). Trouble is excused, as the
- * link's doing rather than the switch's, only when the subscriber's downlink relay dropped packets
- * (outage, random loss, queue overflow, its socket) in that interval or LOSS_EXPLAINS_MS before it.
+ * links' doing rather than the switch's, only when the subscriber's downlink relay or the publisher's
+ * uplink relay dropped packets (outage, random loss, queue overflow, its socket) in that interval or
+ * LOSS_EXPLAINS_MS before it.
  * The first switch of a stream (nothing before it) and a switch with no sample after it are not judged.
  */
 export function checkSwitches(timeline: readonly TimelineEvent[], switches: readonly SfuLayerSwitch[], opts: { windowMs?: number } = {}): SwitchCheck[] {
@@ -276,12 +277,12 @@ export function checkSwitches(timeline: readonly TimelineEvent[], switches: read
     bySubscriber.set(e.sample.peerId, xs);
   }
   for (const xs of bySubscriber.values()) xs.sort((a, b) => a.tMs - b.tMs);
-  const linkDropped = (peerId: string, fromMs: number, toMs: number) =>
+  const linkDropped = (peerId: string, direction: 'up' | 'down', fromMs: number, toMs: number) =>
     timeline.some(
       (e) =>
         e.kind === 'relay' &&
         e.peerId === peerId &&
-        e.direction === 'down' &&
+        e.direction === direction &&
         e.tMs > fromMs &&
         e.tMs - e.windowMs < toMs &&
         (e.inOutage || e.droppedQueue + e.droppedLoss + e.droppedOutage + (e.droppedSocket ?? 0) > 0),
@@ -301,7 +302,7 @@ export function checkSwitches(timeline: readonly TimelineEvent[], switches: read
       const y = stream(win[i])!;
       const fromMs = win[i - 1].tMs;
       const toMs = win[i].tMs;
-      const excused = linkDropped(sw.subscriberId, fromMs - LOSS_EXPLAINS_MS, toMs);
+      const excused = linkDropped(sw.subscriberId, 'down', fromMs - LOSS_EXPLAINS_MS, toMs) || linkDropped(sw.publisherId, 'up', fromMs - LOSS_EXPLAINS_MS, toMs);
       if (y.freezeCount > x.freezeCount) trouble.push({ kind: 'freeze', fromMs, toMs, excused });
       if (y.framesDecoded <= x.framesDecoded) trouble.push({ kind: 'stall', fromMs, toMs, excused });
       if (y.pliCount + y.firCount > x.pliCount + x.firCount) trouble.push({ kind: 'keyframe-request', fromMs, toMs, excused });

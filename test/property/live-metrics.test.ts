@@ -180,6 +180,10 @@ describe('liveMetrics', () => {
     expect(m([...stream({ 12_000: { freezeCount: 1 } }), relay(11_000, 's1', 5)])).toBe(0);
     expect(m([...stream({ 12_000: { freezeCount: 1 } }), relay(9_000, 's1', 5)])).toBe(1);
     expect(m([...stream({ 12_000: { freezeCount: 1 } }), relay(12_000, 's2', 5)])).toBe(1); // another subscriber's link
+    // The publisher's uplink losing packets then explains the subscriber's trouble too; its downlink does not.
+    const pubUp = (t: number, direction: 'up' | 'down'): TimelineEvent => ({ ...relay(t, 'pub', 5), direction }) as TimelineEvent;
+    expect(m([...stream({ 12_000: { freezeCount: 1 } }), pubUp(12_000, 'up')])).toBe(0);
+    expect(m([...stream({ 12_000: { freezeCount: 1 } }), pubUp(12_000, 'down')])).toBe(1);
     // atKeyframe is information only: the forwarder reports switches at switch points.
     expect(liveMetrics(input([...base, sw(10_200, 's1', 'h', 'm', false), ...stream()])).metrics.switchDecodeErrors).toBe(0);
   });
