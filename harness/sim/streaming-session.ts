@@ -25,6 +25,9 @@
 //   integrated piece by piece (link/tcp.ts; Sabre has no loss). Gilbert-Elliott loss is sampled from the
 //   seed into 200 ms granules and jitter adds to Mathis' RTT (link/tcp-loss-timeline.ts), so the seed,
 //   bursts and jitter matter. Jitter and queueing do not delay the first byte (the base RTT does).
+// - A handover with addressChange breaks the download in flight (its TCP connection): the partial segment
+//   is lost and requested again when the new link is up, as soon as that (a real player first waits for
+//   an error or a timeout). Without an address change a download pauses through the outage and goes on.
 // - No abandonment of a started download (AbrAlgorithm has no such hook; Sabre's rules abandon unless run
 //   with -noa) and no segment replacement.
 // - The session stops at the scenario's duration; Sabre plays the whole video whatever the stalls.
@@ -148,7 +151,16 @@ export function simulateStreamingSession(input: StreamingSessionInput): Streamin
     const requestMs = tMs;
     const bits = media.segmentSizesBits[index][quality];
     const bytes = Math.ceil(bits / 8);
-    const arrivalMs = downloadFinishMs(link, requestMs, bytes, mathis);
+    // A handover that changes the client's address breaks the download's TCP connection: what had arrived
+    // is lost and the player asks again once the new link is up (then pays a new round trip).
+    let attemptMs = requestMs;
+    let arrivalMs = downloadFinishMs(link, attemptMs, bytes, mathis);
+    for (let k = 0; k < link.handovers.length; k++) {
+      const h = link.handovers[k];
+      if (!h.addressChange || h.atMs < attemptMs || h.atMs >= arrivalMs) continue;
+      attemptMs = h.atMs + h.outageMs;
+      arrivalMs = downloadFinishMs(link, attemptMs, bytes, mathis);
+    }
     buffer(requestMs);
 
     if (arrivalMs >= durationMs) {
@@ -167,7 +179,9 @@ export function simulateStreamingSession(input: StreamingSessionInput): Streamin
     const ready = bufferMs >= media.startupBufferMs || bufferMs + segmentMs > media.bufferMaxMs || index === media.segmentCount - 1;
     if (ready) endStall(arrivalMs);
     const downloadMs = arrivalMs - requestMs;
-    history.push({ tMs: arrivalMs, bytes, durationMs: downloadMs, bps: (bytes * 8000) / Math.max(downloadMs, 1e-3) });
+    // The ABR's sample is the request that delivered the segment (a broken one delivered nothing).
+    const sampleMs = arrivalMs - attemptMs;
+    history.push({ tMs: arrivalMs, bytes, durationMs: sampleMs, bps: (bytes * 8000) / Math.max(sampleMs, 1e-3) });
     if (history.length > HISTORY_LENGTH) history.shift();
     timeline.push({
       kind: 'segment',
