@@ -339,6 +339,11 @@ export class SubscriberPeer {
         this.opts.log(`subscriber ${this.id}: selector ${feed.selector.name} threw: ${err instanceof Error ? err.message : String(err)}`);
         return;
       }
+      if (typeof decision?.layer !== 'number' || !Number.isFinite(decision.layer)) {
+        // A user's selector file may return anything: the feed keeps its layer, and the log says why.
+        this.opts.log(`subscriber ${this.id}: selector ${feed.selector.name} returned no layer index: ${JSON.stringify(decision)}`);
+        return;
+      }
       const chosen = Math.min(layers.length - 1, Math.max(0, Math.round(decision.layer)));
       const { layer, reason } = layerWithinShare(chosen, decision.reason, share, { feeds: entries.length, estimateBps: est.bps, rids: layers.map((l) => l.rid) });
       if (layer !== current) feed.entered = { layer, atMs: now, rateBps: layerRateBps(layers[layer]) };
