@@ -15,6 +15,19 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
+/**
+ * Scenario events below start this late, and each download starts at this relay time: the relay's clock runs
+ * from startRelay, and starting its thread took ~500 ms under load 7-9 on 2 cores (an outage at 400 ms was
+ * over before the download began, and the test failed).
+ */
+const LEAD_MS = 1500;
+const at = (ms: number) => LEAD_MS + ms;
+
+async function untilLead(relay: Relay): Promise<void> {
+  const waitMs = LEAD_MS - relay.nowMs();
+  if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+}
+
 async function tcpRelay(sc: RelayOptions['scenario'], opts: Partial<RelayOptions> = {}): Promise<{ relay: Relay; port: number }> {
   const server = await tcpServer();
   cleanup.push(server.close);
@@ -63,8 +76,9 @@ describe('TCP relay', () => {
 
   it('an outage stalls the stream for at least its length, then it completes', async () => {
     const bytes = 400_000;
-    const events: ScenarioEvent[] = [{ type: 'outage', atMs: 400, durationMs: 1000, direction: 'both' }];
+    const events: ScenarioEvent[] = [{ type: 'outage', atMs: at(400), durationMs: 1000, direction: 'both' }];
     const { relay, port } = await tcpRelay(relayScenario({ capacity: { kind: 'constant', bps: 4 * MBPS }, delayMs: 10 }, events));
+    await untilLead(relay);
     const d = await download(port, bytes);
     expect(d.error).toBeUndefined();
     expect(sha256(d.bytes)).toBe(sha256(payloadOf(bytes)));
@@ -76,27 +90,29 @@ describe('TCP relay', () => {
   });
 
   it('an outage longer than tcpResetAfterMs resets the connection', async () => {
-    const events: ScenarioEvent[] = [{ type: 'outage', atMs: 300, durationMs: 10_000, direction: 'both' }];
+    const events: ScenarioEvent[] = [{ type: 'outage', atMs: at(300), durationMs: 10_000, direction: 'both' }];
     const { relay, port } = await tcpRelay(relayScenario({ capacity: { kind: 'constant', bps: 2 * MBPS }, delayMs: 10 }, events), { tcpResetAfterMs: 800 });
+    await untilLead(relay);
     const d = await download(port, 2_000_000);
     expect(d.error).toBe('ECONNRESET');
-    // Stuck from the outage's start (300 ms of relay time) for 800 ms, give or take a retransmission timeout.
-    expect(relay.nowMs()).toBeGreaterThan(300 + 800);
-    expect(relay.nowMs()).toBeLessThan(4000);
+    // Stuck from the outage's start (300 ms after the lead) for 800 ms, give or take a retransmission timeout.
+    expect(relay.nowMs()).toBeGreaterThan(at(300 + 800));
+    expect(relay.nowMs()).toBeLessThan(at(4000));
     expect((await relay.counters()).tcpResets).toBe(1);
   });
 
   it('a handover with addressChange resets TCP connections (the phone\'s address is gone)', async () => {
     const sc = scenario(
       [phase('wifi', 0, { capacity: { kind: 'constant', bps: 1 * MBPS }, delayMs: 5 }), phase('lte', null, { delayMs: 20 })],
-      [{ type: 'handover', atMs: 300, to: 'lte', outageMs: 200, addressChange: true }],
+      [{ type: 'handover', atMs: at(300), to: 'lte', outageMs: 200, addressChange: true }],
     );
     const { relay, port } = await tcpRelay(sc);
+    await untilLead(relay);
     const d = await download(port, 1_000_000);
     expect(d.error).toBe('ECONNRESET');
-    // Reset when the new address takes over: the end of the handover's outage, 500 ms of relay time.
-    expect(relay.nowMs()).toBeGreaterThan(500);
-    expect(relay.nowMs()).toBeLessThan(1500);
+    // Reset when the new address takes over: the end of the handover's outage, 500 ms after the lead.
+    expect(relay.nowMs()).toBeGreaterThan(at(500));
+    expect(relay.nowMs()).toBeLessThan(at(1500));
     expect(d.bytes.length).toBeLessThan(1_000_000);
     expect((await relay.counters()).tcpResets).toBe(1);
     // The listener stays: a new connection works after the handover.
