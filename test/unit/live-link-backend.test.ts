@@ -76,3 +76,15 @@ describe('runLiveScenario and the link backend', () => {
     expect(runs[0].link?.why).toContain(NETEM_UNKNOWN);
   });
 });
+
+describe('the report shows the backend', () => {
+  it("in each run's facts, the reason escaped in its title; nothing for a run without it", async () => {
+    const { renderHtmlReport } = await import('../../reports/html-report.ts');
+    const { syntheticResults } = await import('../helpers/synthetic-results.ts');
+    const results = syntheticResults({});
+    results.runs[0] = { ...results.runs[0], link: { backend: 'relay', why: 'auto: netem not usable (<netem> "x")' } };
+    const html = renderHtmlReport(results);
+    expect(html).toContain('<span title="auto: netem not usable (&lt;netem&gt; &quot;x&quot;)">link: relay</span>');
+    expect(html.match(/link: relay<\/span>/g)).toHaveLength(1);
+  });
+});
