@@ -9,7 +9,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts'], maxWorkers: 2 } },
-      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], fileParallelism: false, maxWorkers: 1 } },
+      // 60 s by default: CLI tests start several Node processes (~1 s each here, ~5 s on a loaded machine).
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], fileParallelism: false, maxWorkers: 1, testTimeout: 60_000 } },
     ],
   },
 });
