@@ -90,7 +90,11 @@ export function handoverOutcome(
     const outageGap = gaps.find((g) => g.startMs! <= w.startMs + w.outageMs);
     let frozen = 0;
     for (const g of gaps) frozen += Math.min(g.tMs, w.endMs) - Math.max(g.startMs!, w.startMs);
-    const resumedAt = outageGap && outageGap.tMs < w.endMs ? outageGap.tMs : null;
+    // A subscriber that rebuilt its peer connection plays a new video element, whose page reports a first frame,
+    // not a gap: that first frame ends the outage's freeze (which began, at the latest, at the outage).
+    const rebuiltFrame = outageGap ? undefined : events.find((e) => e.peerId === sub && e.kind === 'first-frame' && e.tMs > w.startMs && e.tMs < w.endMs);
+    if (rebuiltFrame) frozen += rebuiltFrame.tMs - w.startMs;
+    const resumedAt = outageGap && outageGap.tMs < w.endMs ? outageGap.tMs : (rebuiltFrame?.tMs ?? null);
     if (resumedAt === null) {
       // Still frozen at the end of the window: from the last frame seen (or the outage start) to the end.
       const lastFrame = lastDecodeBefore(events, sub, w);

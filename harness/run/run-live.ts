@@ -321,6 +321,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
       for (const o of outcomes) log?.info({ policy: policyName, peer: o.peerId, ...o.outcome }, 'handover recovery');
     }
     for (const f of detail.follow) log?.info({ ...f, change: `${f.change.kind} to ${f.change.bps} bps at ${f.change.atMs} ms` }, 'layer follow');
+    if ((metrics.relaySocketDrops ?? 0) > 0) log?.warn({ relaySocketDrops: metrics.relaySocketDrops }, "the relays' sockets dropped packets (a relay thread could not keep up): loss the scenario did not ask for");
     if ((metrics.sfuSocketDrops ?? 0) > 0) log?.warn({ sfuSocketDrops: metrics.sfuSocketDrops }, "the SFU's sockets dropped packets (the machine could not keep up): loss the scenario did not ask for");
     const pageErrors = (session as BrowserSession | null)?.errors ?? [];
     if (pageErrors.length) log?.warn({ errors: pageErrors.slice(0, 20) }, 'page errors during the live run');
