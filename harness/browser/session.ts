@@ -51,6 +51,8 @@ export interface BrowserSessionOptions {
   onRecoveryEvent?: (e: PeerRecoveryEvent) => void;
   /** Close the session and exit (130/143) on SIGINT/SIGTERM. For runners; off by default. */
   handleSignals?: boolean;
+  /** The caller handles SIGINT/SIGTERM itself (and closes the session): puppeteer's own handlers stay off. */
+  callerHandlesSignals?: boolean;
   /** How long one peer may take to join and start. Default 30 s. */
   startTimeoutMs?: number;
   /** Told of every Chromium launched (a runner's log; a test's check that it is gone). */
@@ -177,7 +179,7 @@ export async function startBrowserSession(opts: BrowserSessionOptions): Promise<
     server = await startPageServer();
     const browserFor = async (): Promise<LaunchedChromium> => {
       if (opts.browsers !== 'per-peer' && browsers.length > 0) return browsers[0];
-      const b = await launchChromium({ fakeMedia: true, fakeVideoFile: opts.fakeVideoFile, extraArgs: BROWSER_ARGS, executablePath: opts.executablePath, callerHandlesSignals: signalsInstalled });
+      const b = await launchChromium({ fakeMedia: true, fakeVideoFile: opts.fakeVideoFile, extraArgs: BROWSER_ARGS, executablePath: opts.executablePath, callerHandlesSignals: signalsInstalled || opts.callerHandlesSignals === true });
       browsers.push(b);
       opts.onBrowser?.({ userDataDir: b.userDataDir, pid: b.browser.process()?.pid });
       if (closed) await b.close();

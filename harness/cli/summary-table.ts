@@ -18,8 +18,10 @@ const expectColumn: Column = {
   cell: (r) => {
     if (r.status === 'crashed') return 'CRASHED';
     const failed = r.expectations.filter((e) => !e.pass).length;
-    if (r.expectations.length === 0) return '-';
-    return failed === 0 ? `ok (${r.expectations.length})` : `FAIL ${failed}/${r.expectations.length}`;
+    // A run cut short is not a verdict on the scenario, whatever its partial figures say.
+    const cut = r.interruptedAtMs !== undefined ? ` (interrupted at ${(r.interruptedAtMs / 1000).toFixed(1)} s)` : '';
+    if (r.expectations.length === 0) return `-${cut}`;
+    return (failed === 0 ? `ok (${r.expectations.length})` : `FAIL ${failed}/${r.expectations.length}`) + cut;
   },
 };
 

@@ -50,8 +50,13 @@ export interface LiveRunOptions {
   slackMs?: number;
   /** The hard deadline, from the start of the links: past it the run stops as crashed. Default duration + slackMs. */
   deadlineMs?: number;
-  /** Close every session on SIGINT/SIGTERM and exit 130/143 (the CLI). */
+  /** Close every session on SIGINT/SIGTERM and exit 130/143 (a runner without its own handling). */
   handleSignals?: boolean;
+  /**
+   * Ends the call early (the CLI's Ctrl-C): the run is measured up to then, marked with interruptedAtMs, and the
+   * scenario's remaining runs are skipped. The caller owns SIGINT/SIGTERM then (puppeteer's handlers stay off).
+   */
+  signal?: AbortSignal;
   /** Folder an estimator file (algorithms.bwe: ./my-bwe.ts) is resolved against; default the scenario's. */
   baseDir?: string;
   log?: Logger;
@@ -101,7 +106,14 @@ export async function runLiveScenario(scenario: Scenario, opts: LiveRunOptions =
   const userSelectors = new Map<string, LayerSelectorFactory>();
   for (const layer of layersSel) if (!getLayerSelector(layer)) userSelectors.set(layer, await loadLayerSelector(layer, opts.baseDir ?? dirnameOf(scenario.file)));
   const runs: RunResult[] = [];
-  for (const layer of layersSel) for (const bwe of estimators) for (const policy of policies) runs.push(await runLiveOnce(scenario, layer, bwe, policy, { ...opts, linkChoice }, userSelectors.get(layer) ?? null));
+  for (const layer of layersSel) {
+    for (const bwe of estimators) {
+      for (const policy of policies) {
+        if (opts.signal?.aborted) return runs;
+        runs.push(await runLiveOnce(scenario, layer, bwe, policy, { ...opts, linkChoice }, userSelectors.get(layer) ?? null));
+      }
+    }
+  }
   return runs;
 }
 
@@ -245,6 +257,8 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     });
 
     const endPerfMs = originPerfMs + scenario.durationMs;
+    // The end of what is measured: the scenario's end, or the moment it was interrupted.
+    let endMs = scenario.durationMs;
     const deadlineMs = opts.deadlineMs ?? scenario.durationMs + (opts.slackMs ?? 45_000);
     const deadline = new Promise<never>((_, reject) => {
       deadlineTimer = setTimeout(() => reject(new Error(`live run over its hard deadline (${deadlineMs / 1000} s)`)), Math.max(0, originPerfMs + deadlineMs - performance.now()));
@@ -265,12 +279,18 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
           timeline.push({ kind: 'connection', tMs: e.tMs, peerId: e.peerId, source: 'page', event: e.kind, ...(e.state !== undefined ? { state: e.state } : {}), detail: e.detail, ...(e.startMs !== undefined ? { startMs: e.startMs } : {}) }),
         executablePath: opts.executablePath,
         handleSignals: opts.handleSignals,
+        callerHandlesSignals: opts.signal !== undefined,
         onBrowser: opts.onBrowser,
       });
       log?.info({ scenario: scenario.name, layer, bwe, startedAfterMs: Math.round(performance.now() - originPerfMs) }, 'live call started');
-      while (performance.now() < endPerfMs && !stopped) {
-        await sleep(Math.min(1000, endPerfMs - performance.now()));
+      while (performance.now() < endPerfMs && !stopped && !opts.signal?.aborted) {
+        await sleep(Math.min(1000, endPerfMs - performance.now()), opts.signal);
         opts.onTick?.(Math.min(scenario.durationMs, performance.now() - originPerfMs), scenario.durationMs);
+      }
+      // Interrupted: everything below measures the call up to now.
+      if (opts.signal?.aborted && performance.now() < endPerfMs) {
+        endMs = Math.max(0, Math.round(performance.now() - originPerfMs));
+        log?.warn({ scenario: scenario.name, atMs: endMs }, 'interrupted: the call ends here and is measured up to now');
       }
     })();
     live.catch(() => undefined); // the race below reports it
@@ -292,7 +312,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
         everyNth: score.everyNth,
         vmafSubsample: score.vmafSubsample,
         modelPath: score.modelPath,
-        endMs: scenario.durationMs,
+        endMs,
       });
       timeline.push(...scored.events);
       timeline.sort((a, b) => a.tMs - b.tMs);
@@ -306,13 +326,13 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
       publishers: call.publishers.map((p) => ({ id: p.id, joinedAtMs: joinedAt.get(p.id) ?? null })),
       subscribers: call.subscribers.map((p) => ({ id: p.id, downCapacity: capacitySteps(peerScenario(scenario, p), 'down') })),
       timeline,
-      endMs: scenario.durationMs,
+      endMs,
     });
     // MOS: G.107 E-model from delay and loss, VMAF-based video MOS when the run was scored (docs/scoring.md).
     Object.assign(metrics, liveMosMetrics(timeline), scoreMetrics);
     // Handovers: detection, restarts, media back on every subscriber, frozen time, ramp (harness/recovery).
     // Only with a policy: the pages then watch decoded frames (the gaps the figures come from).
-    const outcomes = policy === null ? [] : handoverOutcomes(scenario, peers, call.subscribers.map((p) => p.id), timeline, (session as BrowserSession | null)?.samples ?? []);
+    const outcomes = policy === null ? [] : handoverOutcomes(scenario, endMs, peers, call.subscribers.map((p) => p.id), timeline, (session as BrowserSession | null)?.samples ?? []);
     if (outcomes.length) {
       Object.assign(metrics, recoveryMetrics(outcomes.map((o) => o.outcome)));
       // Every handover x subscriber into results.json ('handover-outcome'), not only the worst in the metrics.
@@ -328,7 +348,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
     const names = [layer, ...(bwe !== null ? [bwe] : []), ...(policy !== null ? [policy] : []), ...(policyName !== null ? [policyName] : [])];
     // A simulated scenario run live (--mode live): its streaming and BWE-simulator expectations cannot apply.
     const expect = scenario.mode === 'live' ? scenario.expect : scenario.expect.filter((e) => !['streaming', 'bwe'].includes(metricInfo(e.metric)?.group ?? ''));
-    out = result('ok', { metrics, expectations: evaluateExpectations(expect, names, metrics), timeline, ...(metrics.p1203LiveMos !== undefined ? { models: { p1203: p1203Variant() } } : {}) });
+    out = result('ok', { metrics, expectations: evaluateExpectations(expect, names, metrics), timeline, ...(endMs < scenario.durationMs ? { interruptedAtMs: endMs } : {}), ...(metrics.p1203LiveMos !== undefined ? { models: { p1203: p1203Variant() } } : {}) });
   } catch (err) {
     try {
       collect?.();
@@ -355,7 +375,7 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
 }
 
 /** Each handover of each peer's link, its window up to that peer's next handover (or the end), on the scenario clock. */
-function handoverOutcomes(scenario: Scenario, peers: readonly WebrtcPeerSpec[], subscribers: readonly string[], timeline: readonly TimelineEvent[], samples: readonly PeerStatsSample[]): { peerId: string; outcome: HandoverOutcome }[] {
+function handoverOutcomes(scenario: Scenario, endMs: number, peers: readonly WebrtcPeerSpec[], subscribers: readonly string[], timeline: readonly TimelineEvent[], samples: readonly PeerStatsSample[]): { peerId: string; outcome: HandoverOutcome }[] {
   const events: RecoveryEventLike[] = [];
   const sfuPath: SfuPathEventLike[] = [];
   for (const e of timeline) {
@@ -366,16 +386,28 @@ function handoverOutcomes(scenario: Scenario, peers: readonly WebrtcPeerSpec[], 
   const out: { peerId: string; outcome: HandoverOutcome }[] = [];
   for (const p of peers) {
     const hs = peerScenario(scenario, p).events.filter((e) => e.type === 'handover');
-    hs.forEach((h, i) => {
-      const w = { startMs: h.atMs, outageMs: h.outageMs, endMs: i + 1 < hs.length ? hs[i + 1].atMs : scenario.durationMs, to: h.to };
+    // Handovers the run did not reach (interrupted before them) are not measured.
+    const reached = hs.filter((h) => h.atMs < endMs);
+    reached.forEach((h, i) => {
+      const w = { startMs: h.atMs, outageMs: h.outageMs, endMs: i + 1 < reached.length ? reached[i + 1].atMs : endMs, to: h.to };
       out.push({ peerId: p.id, outcome: handoverOutcome(w, p.id, subscribers, events, sfuPath, samples) });
     });
   }
   return out;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
+/** Resolves after ms, or at once when `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((r) => {
+    if (signal?.aborted) return r();
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      r();
+    };
+    const t = setTimeout(done, Math.max(0, ms));
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function dirnameOf(file: string): string {

@@ -193,6 +193,8 @@ export interface RunResult {
   models?: { p1203?: 'parametric-estimate' | 'random-forest' };
   expectations: ExpectationOutcome[];
   timeline: TimelineEvent[];
+  /** A live run stopped early (SIGINT/SIGTERM): scenario time it ended at; its metrics cover [0, interruptedAtMs). */
+  interruptedAtMs?: number;
   wallMs: number;
   /** Live runs: the link backend that carried the media and why (the scenario's `link`, the probe). Absent in sim runs and older results. */
   link?: { backend: 'relay' | 'netem'; why: string };

@@ -88,9 +88,13 @@ export async function runCommand(files: string[], opts: RunOptions, log: Logger)
   } finally {
     progress.stop();
   }
-  // Live runs: one at a time on the wall clock (each is a whole call of browsers, SFU and relays).
+  // Live runs: one at a time on the wall clock (each is a whole call of browsers, SFU and relays). Ctrl-C (or
+  // SIGTERM) ends the call in progress, which is measured up to then, skips the rest and still writes results;
+  // a second one exits at once (browsers are killed and their profiles removed on exit: harness/browser/launch.ts).
+  const interrupt = liveScenarios.length ? onInterrupt(log) : null;
   for (const s of liveScenarios) {
-    const liveRuns = await runLiveScenario(s, { seed: opts.seed, handleSignals: true, log, linkChoice: linkChoices.get(s), ...(opts.score ? { score: opts.scoreEvery !== undefined ? { pixelsEveryNth: opts.scoreEvery } : {} } : {}) });
+    if (interrupt?.signal.aborted) break;
+    const liveRuns = await runLiveScenario(s, { seed: opts.seed, signal: interrupt?.signal, log, linkChoice: linkChoices.get(s), ...(opts.score ? { score: opts.scoreEvery !== undefined ? { pixelsEveryNth: opts.scoreEvery } : {} } : {}) });
     for (const run of liveRuns) log.debug({ scenario: run.scenario, ...run.algorithms, wallMs: run.wallMs, status: run.status }, 'live run done');
     runs.push(...liveRuns);
   }
@@ -116,7 +120,36 @@ export async function runCommand(files: string[], opts: RunOptions, log: Logger)
     process.stdout.write(formatSummaryTable(runs) + '\n');
     process.stdout.write(`\nresults: ${resultsPath}\nreport:  ${written.html}\njunit:   ${written.junit}\n`);
   }
+  // Until here a signal only ends the live run (results and report are written); then the default applies again.
+  interrupt?.dispose();
+  // Interrupted: what was measured is written above; the exit code says it was cut short (130 SIGINT, 143 SIGTERM).
+  if (interrupt?.received) return interrupt.received === 'SIGINT' ? 130 : 143;
   return exitCodeForRuns(runs);
+}
+
+/** First SIGINT/SIGTERM: abort (the live run ends and is measured); a second one exits at once. */
+function onInterrupt(log: Logger): { signal: AbortSignal; readonly received: NodeJS.Signals | null; dispose(): void } {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | null = null;
+  const handler = (sig: NodeJS.Signals) => {
+    if (received !== null) process.exit(sig === 'SIGINT' ? 130 : 143);
+    received = sig;
+    process.stderr.write(`netqoe: ${sig}: ending the live run and writing what was measured (again to exit at once)\n`);
+    log.warn({ signal: sig }, 'interrupted');
+    controller.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    get received() {
+      return received;
+    },
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
 }
 
 function loadScenarios(files: string[], opts: RunOptions): Scenario[] {
