@@ -30,6 +30,8 @@ function parseList(value: string): string[] {
 function addRunOptions(cmd: Command): Command {
   return cmd
     .option('--abr <names>', 'ABR algorithms (comma-separated names or files); replaces the scenarios\' lists', parseList)
+    .option('--bwe <names>', "bandwidth estimators (comma-separated names or files, see `netqoe list algorithms`); replaces algorithms.bwe in live runs and BWE simulations", parseList)
+    .option('--layer <names>', "live runs: SFU layer selectors (comma-separated names or files, see `netqoe list algorithms`); replaces the scenarios' algorithms.layer", parseList)
     .option('--ice-restart <names>', "live runs: ICE-restart policies (comma-separated names or files, see `netqoe list algorithms`); replaces the scenarios' algorithms.iceRestart", parseList)
     .option('--seed <n>', 'seed for every run (replaces the scenarios\' seeds)', parseSeed)
     .option('--out <dir>', 'where results.json, index.html and junit.xml go', 'netqoe-out')

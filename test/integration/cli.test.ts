@@ -170,6 +170,29 @@ describe('netqoe validate, list, report', () => {
     expect(existsSync(join(out, 'results.json'))).toBe(false);
   });
 
+  it('run --bwe/--layer: bad entries are exit 2 before any browser starts, nothing written; --bwe replaces a BWE simulation\'s estimators', () => {
+    const out = tempDir();
+    const unknown = runCli(['run', 'test/fixtures/handover-live.yaml', '--bwe', 'seed-smoth', '--out', out]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--bwe: unknown bandwidth estimator "seed-smoth" (did you mean "seed-smooth"?)');
+    const missing = runCli(['run', 'test/fixtures/handover-live.yaml', '--layer', './no-such-selector.ts', '--out', out]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('./no-such-selector.ts: layer selector file not found');
+    const layerSim = runCli(['run', 'scenarios/bwe/step-profile.yaml', '--layer', 'highest-fit', '--out', out]);
+    expect(layerSim.code).toBe(2);
+    expect(layerSim.stderr).toContain('--layer applies to live runs');
+    const bweAbr = runCli(['run', 'scenarios/step-down-up.yaml', '--bwe', 'gcc', '--out', out]);
+    expect(bweAbr.code).toBe(2);
+    expect(bweAbr.stderr).toContain('--bwe applies to live runs');
+    expect(existsSync(join(out, 'results.json'))).toBe(false);
+
+    const sim = runCli(['run', 'scenarios/bwe/step-profile.yaml', '--bwe', 'seed-smooth,test/fixtures/bwe-class.ts', '--out', out]);
+    expect(sim.code, sim.stderr).toBe(0);
+    const results = readResults(out);
+    expect(results.runs.map((r) => r.algorithms.bwe)).toEqual(['seed-smooth', 'fixed-rate']);
+    expect(results.runs.every((r) => r.status === 'ok')).toBe(true);
+  });
+
   it('report rebuilds index.html and junit.xml from results.json alone', () => {
     const out = tempDir();
     expect(runCli(['run', 'scenarios/step-down-up.yaml', '--abr', 'bba', '--out', out]).code).toBe(0);

@@ -4,10 +4,12 @@ import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { abrNames } from '../../../algorithms/abr/registry.ts';
 import { loadIceRestart } from '../../../algorithms/ice-restart/load-user.ts';
-import { bweNames } from '../../../algorithms/bwe/registry.ts';
+import { bweNames, getBwe } from '../../../algorithms/bwe/registry.ts';
+import { loadBwe } from '../../../algorithms/bwe/load-user.ts';
+import { loadLayerSelector } from '../../../algorithms/layer/load-user.ts';
 import { loadScenario, quickScenario } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/types.ts';
-import { layerSelectorNames } from '../../../algorithms/layer/registry.ts';
+import { getLayerSelector, layerSelectorNames } from '../../../algorithms/layer/registry.ts';
 import { findChromium } from '../../browser/chromium-path.ts';
 import { exitCodeForRuns, planMatrix, runLabel, runMatrix } from '../../run/run-matrix.ts';
 import { resolveFfmpeg } from '../../media/ffmpeg-path.ts';
@@ -24,6 +26,10 @@ import { formatSummaryTable } from '../summary-table.ts';
 
 export interface RunOptions {
   abr?: string[];
+  /** Live runs and BWE simulations: estimators (names or files, relative to the current folder) replacing algorithms.bwe. */
+  bwe?: string[];
+  /** Live runs: SFU layer selectors (names or files, relative to the current folder) replacing algorithms.layer. */
+  layer?: string[];
   /** Live runs: ICE-restart policies (names or files, relative to the current folder) replacing each scenario's algorithms.iceRestart. */
   iceRestart?: string[];
   seed?: number;
@@ -51,20 +57,9 @@ export async function runCommand(files: string[], opts: RunOptions, log: Logger)
     if (mode === 'sim' && s.webrtc) throw new UserInputError(`${s.file}: --mode sim: a webrtc call only runs live (drop --mode sim)`);
     (mode === 'live' ? liveScenarios : simScenarios).push(s);
   }
+  await applyAlgorithmOverrides(opts, liveScenarios, simScenarios);
   if (liveScenarios.length) {
     if (opts.abr?.length) throw new UserInputError('--abr applies to simulated streaming runs; a live run chooses layers with algorithms.layer (any ABR as "abr:<name>")');
-    if (opts.iceRestart?.length) {
-      // Loaded here, before any browser starts: an unknown name or a bad file is bad input (exit 2). A file
-      // becomes its absolute path (run-live resolves relative ones against the scenario's folder).
-      const policies: string[] = [];
-      for (const spec of opts.iceRestart) {
-        const loaded = await loadIceRestart(spec, process.cwd()).catch((err: Error) => {
-          throw new UserInputError(`--ice-restart: ${err.message}`);
-        });
-        policies.push(loaded.factory.name === spec ? spec : loaded.file);
-      }
-      for (const s of liveScenarios) s.algorithms.iceRestart = policies;
-    }
     const chromium = findChromium();
     if ('missing' in chromium) throw new UserInputError(`live run: ${chromium.missing}`);
     const ffmpeg = opts.score ? resolveFfmpeg() : null;
@@ -72,7 +67,6 @@ export async function runCommand(files: string[], opts: RunOptions, log: Logger)
     // Each scenario's `link` against this machine, before any run starts (an unusable netem: exit 2).
     for (const s of liveScenarios) linkChoices.set(s, await chooseLiveLinkBackend(s));
   }
-  if (opts.iceRestart?.length && !liveScenarios.length) throw new UserInputError('--ice-restart applies to live runs (mode: live in the scenario, or --mode live)');
   const jobs = await planMatrix(simScenarios, { abrOverride: opts.abr, seed: opts.seed });
   log.info({ runs: jobs.length, liveScenarios: liveScenarios.length }, 'running matrix');
   const progress = createProgress(jobs.length);
@@ -125,6 +119,52 @@ export async function runCommand(files: string[], opts: RunOptions, log: Logger)
   // Interrupted: what was measured is written above; the exit code says it was cut short (130 SIGINT, 143 SIGTERM).
   if (interrupt?.received) return interrupt.received === 'SIGINT' ? 130 : 143;
   return exitCodeForRuns(runs);
+}
+
+/**
+ * --bwe, --layer and --ice-restart: each entry is loaded here, before any run or browser starts (an unknown name
+ * or a bad file is bad input, exit 2), then replaces the scenarios' lists. A file becomes its absolute path (the
+ * runs resolve relative ones against the scenario's folder). --bwe also replaces the estimators of BWE
+ * simulations (sim scenarios listing algorithms.bwe): the same estimators, the same meaning.
+ */
+export async function applyAlgorithmOverrides(
+  opts: Pick<RunOptions, 'bwe' | 'layer' | 'iceRestart'>,
+  liveScenarios: Scenario[],
+  simScenarios: Scenario[],
+): Promise<void> {
+  const live = 'live runs (mode: live in the scenario, or --mode live)';
+  if (opts.bwe?.length) {
+    const bweSims = simScenarios.filter((s) => s.algorithms.bwe.length > 0);
+    if (!liveScenarios.length && !bweSims.length) throw new UserInputError(`--bwe applies to ${live} and to BWE simulations (scenarios listing algorithms.bwe)`);
+    const specs = await loadOverride('--bwe', opts.bwe, async (spec) => (getBwe(spec) ? spec : (await loadBwe(spec, process.cwd()), resolve(spec))));
+    for (const s of [...liveScenarios, ...bweSims]) s.algorithms.bwe = [...specs];
+  }
+  if (opts.layer?.length) {
+    if (!liveScenarios.length) throw new UserInputError(`--layer applies to ${live}`);
+    const specs = await loadOverride('--layer', opts.layer, async (spec) => (getLayerSelector(spec) ? spec : (await loadLayerSelector(spec, process.cwd()), resolve(spec))));
+    for (const s of liveScenarios) s.algorithms.layer = [...specs];
+  }
+  if (opts.iceRestart?.length) {
+    if (!liveScenarios.length) throw new UserInputError(`--ice-restart applies to ${live}`);
+    const specs = await loadOverride('--ice-restart', opts.iceRestart, async (spec) => {
+      const loaded = await loadIceRestart(spec, process.cwd());
+      return loaded.factory.name === spec ? spec : loaded.file;
+    });
+    for (const s of liveScenarios) s.algorithms.iceRestart = [...specs];
+  }
+}
+
+/** Each entry through `load`; a loader's error becomes bad input prefixed with the flag. */
+async function loadOverride(flag: string, entries: string[], load: (spec: string) => Promise<string>): Promise<string[]> {
+  const specs: string[] = [];
+  for (const spec of entries) {
+    specs.push(
+      await load(spec).catch((err: Error) => {
+        throw new UserInputError(`${flag}: ${err.message}`);
+      }),
+    );
+  }
+  return specs;
 }
 
 /** First SIGINT/SIGTERM: abort (the live run ends and is measured); a second one exits at once. */
