@@ -1,7 +1,7 @@
 // A live run's recorded frames (frame sink) turned into timeline events and summary figures: per subscriber video,
 // the displayed-frame timeline, per-second VMAF/PSNR/SSIM ('frame-score'), freezes ('freeze'), and glass-to-glass
 // latency per second ('latency') against the publisher's camera records, and the worst moments' thumbnails
-// ('frame-thumbnail'). docs/scoring.md.
+// ('frame-thumbnail'), each event naming its video (label: the m-line mid). docs/scoring.md.
 import { vmafMos } from '../metrics/mos/vmaf-mos.ts';
 import type { TimelineEvent } from '../run/types.ts';
 import type { FrameSink } from './frame-sink.ts';
@@ -24,6 +24,8 @@ export interface LiveScoreOptions {
   endMs?: number;
   /** Worst moments with reference/received JPEG thumbnails ('frame-thumbnail' events) per video. Default 3; 0: none. */
   thumbnails?: number;
+  /** The scorer (default scoreViewOrWithoutVmaf, ffmpeg); unit tests pass a stand-in to check the events without ffmpeg. */
+  scoreView?: (opts: ScoreViewOptions) => Promise<ViewScores>;
 }
 
 export interface SubscriberScore {
@@ -62,9 +64,9 @@ export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly 
       const frames = sink.framesOf(peerId, label).filter((f) => f.displayMs <= end);
       if (frames.length === 0) continue;
       const timeline = buildTimeline(frames, opts.clipFrames, opts.fps);
-      for (const f of timeline.freezes) events.push({ kind: 'freeze', tMs: Math.round(f.startMs), peerId, durationMs: Math.round(f.durationMs) });
+      for (const f of timeline.freezes) events.push({ kind: 'freeze', tMs: Math.round(f.startMs), peerId, label, durationMs: Math.round(f.durationMs) });
       const lat = glassToGlass(frames, captures, opts.clipFrames, opts.fps);
-      for (const s of latencyPerSecond(lat)) events.push({ kind: 'latency', tMs: s.second * 1000, peerId, medianMs: Math.round(s.medianMs * 10) / 10, maxMs: Math.round(s.maxMs * 10) / 10, frames: s.frames });
+      for (const s of latencyPerSecond(lat)) events.push({ kind: 'latency', tMs: s.second * 1000, peerId, label, medianMs: Math.round(s.medianMs * 10) / 10, maxMs: Math.round(s.maxMs * 10) / 10, frames: s.frames });
       let vmafMean: number | null = null;
       let psnrMeanDb: number | null = null;
       let ssimMean: number | null = null;
@@ -72,7 +74,7 @@ export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly 
       let thumbnailError: string | null = null;
       const withPixels = timeline.slots.filter((s) => frames[s.frame].pixelsAt !== null);
       if (withPixels.length > 0) {
-        const scores = await scoreViewOrWithoutVmaf({
+        const scores = await (opts.scoreView ?? scoreViewOrWithoutVmaf)({
           referencePath: opts.referencePath,
           slots: withPixels,
           frameAt: (i) => sink.pixels(frames[i]),
@@ -91,7 +93,7 @@ export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly 
         const mosAt = new Map(mos.map((m) => [m.tMs, m.mos]));
         for (const s of scores.perSecond) {
           const videoMos = mosAt.get(s.second * 1000) ?? null;
-          events.push({ kind: 'frame-score', tMs: s.second * 1000, peerId, vmaf: s.vmaf === null ? null : round2(s.vmaf), psnrDb: round2(s.psnrDb), ssim: Math.round(s.ssim * 1e4) / 1e4, framesDisplayed: s.slots, framesScored: s.scored, videoMos: videoMos === null ? null : round2(videoMos) });
+          events.push({ kind: 'frame-score', tMs: s.second * 1000, peerId, label, vmaf: s.vmaf === null ? null : round2(s.vmaf), psnrDb: round2(s.psnrDb), ssim: Math.round(s.ssim * 1e4) / 1e4, framesDisplayed: s.slots, framesScored: s.scored, videoMos: videoMos === null ? null : round2(videoMos) });
         }
         const v = scores.slots.filter((s) => s.vmaf !== null).map((s) => s.vmaf!);
         vmafMean = v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;

@@ -75,6 +75,11 @@ export type TimelineEvent =
       framesDisplayed: number;
       framesScored: number;
       /**
+       * The subscriber's video it scores (its m-line mid, as score-summary's label): a subscriber of several
+       * publishers has one such second per video. Absent in results written before it was recorded.
+       */
+      label?: string;
+      /**
        * VMAF-based video MOS of that second (1-5, harness/metrics/mos/vmaf-mos.ts: pulled to 1 by the frozen part of
        * the second); null without VMAF. Absent in results written before it was recorded.
        */
@@ -128,13 +133,17 @@ export type TimelineEvent =
       fullReconnects: number;
       subscribers: { peerId: string; recoveryMs: number | null; frozenMs: number; postRecoveryKbps: number | null; rampMs: number | null }[];
     }
-  /** Live, scored: a freeze at one subscriber (Chrome's rule: gap >= max(3 x avg frame duration, avg + 150 ms)). */
-  | { kind: 'freeze'; tMs: number; peerId: string; durationMs: number }
+  /**
+   * Live, scored: a freeze at one subscriber (Chrome's rule: gap >= max(3 x avg frame duration, avg + 150 ms)),
+   * in its video `label` (m-line mid, as score-summary's; absent in older results).
+   */
+  | { kind: 'freeze'; tMs: number; peerId: string; durationMs: number; label?: string }
   /**
    * Live, scored: glass-to-glass latency at one subscriber over the second starting at tMs (capture time painted in
-   * the frame vs display time, one clock): median and max of the frames first displayed in that second.
+   * the frame vs display time, one clock): median and max of the frames first displayed in that second, in its
+   * video `label` (m-line mid, as score-summary's; absent in older results).
    */
-  | { kind: 'latency'; tMs: number; peerId: string; medianMs: number; maxMs: number; frames: number }
+  | { kind: 'latency'; tMs: number; peerId: string; medianMs: number; maxMs: number; frames: number; label?: string }
   /**
    * Live, scored: one of a subscriber video's worst moments (harness/media/worst-moments.ts) at the slot tMs,
    * with two JPEG thumbnails as data: URIs: the reference frame that was due (referenceNumber: the decoded
