@@ -116,8 +116,8 @@ export async function main(argv: string[]): Promise<number> {
     .command('report <results>')
     .description('rebuild index.html and junit.xml from a results.json')
     .option('--out <dir>', 'output folder (default: beside results.json)')
-    .addOption(new Option('--layout <layout>', 'report layout').choices(['run', 'compare']).default('run'))
-    .action((file: string, opts: { out?: string; layout: 'run' | 'compare' }) => {
+    .addOption(new Option('--layout <layout>', "report layout (default: the one results.json records, 'run' if none)").choices(['run', 'compare']))
+    .action((file: string, opts: { out?: string; layout?: 'run' | 'compare' }) => {
       exitCode = reportCommand(file, opts);
     });
 

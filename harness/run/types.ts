@@ -214,7 +214,19 @@ export interface ResultsFile {
   tool: { name: 'netqoe'; version: string };
   createdAt: string;
   command: string;
-  /** Scenario summaries for the report header. */
-  scenarios: { name: string; file: string; description: string; durationMs: number; seed: number }[];
+  /** Scenario summaries for the report header, with where each came from (harness/run/provenance.ts). */
+  scenarios: ({ name: string; file: string; description: string; durationMs: number; seed: number } & Partial<ScenarioProvenance>)[];
+  /** The report layout the command built ('compare' for `netqoe compare`); `netqoe report` reuses it. Absent in older files: 'run'. */
+  layout?: 'run' | 'compare';
   runs: RunResult[];
+}
+
+/** What a results file's scenario was made from, so it can be traced back (and rerun on the same inputs). */
+export interface ScenarioProvenance {
+  /** sha256 (hex) of the scenario file's bytes; absent for a `--trace` run, which has no scenario file. */
+  sha256?: string;
+  /** The scenario file's text as read (YAML); absent for a `--trace` run. */
+  source?: string;
+  /** Every trace and manifest file the scenario reads, with the sha256 (hex) of its bytes. */
+  inputs: { path: string; sha256: string }[];
 }

@@ -1,4 +1,5 @@
 // The `netqoe` command as a user runs it: files written, summary, exit codes 0/1/2/3.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -100,6 +101,9 @@ describe('netqoe run', () => {
     // Every one of the manifest's 60 segments is downloaded at one of its sizes.
     const segs = results.runs[0].timeline.filter((e) => e.kind === 'segment');
     expect(segs).toHaveLength(60);
+    // No scenario file: no scenario text, but both files it read, hashed.
+    expect(results.scenarios[0].source).toBeUndefined();
+    expect(results.scenarios[0].inputs?.map((i) => i.path)).toEqual(['scenarios/traces/example-sabre-network.json', 'scenarios/manifests/example-movie.json']);
   });
 
   it('--json prints results.json on stdout; --seed replaces the scenario seed and is deterministic', () => {
@@ -202,5 +206,34 @@ describe('netqoe validate, list, report', () => {
     expect(readFileSync(join(rebuilt, 'index.html'), 'utf8')).toContain('step-down-up');
     const bad = runCli(['report', join(out, 'index.html')]);
     expect(bad.code).toBe(2);
+  });
+
+  it('results.json records its scenarios\' provenance and the layout; report rebuilds that layout unless --layout says otherwise', () => {
+    const out = tempDir();
+    expect(runCli(['compare', 'scenarios/lte-driving.yaml', '--abr', 'bba,bola', '--out', out]).code).toBe(0);
+    const results = readResults(out);
+    expect(results.layout).toBe('compare');
+    const [s] = results.scenarios;
+    const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
+    expect(s.sha256).toBe(sha('scenarios/lte-driving.yaml'));
+    expect(s.source).toBe(readFileSync('scenarios/lte-driving.yaml', 'utf8'));
+    expect(s.inputs).toEqual(['down', 'up'].map((d) => ({ path: `scenarios/traces/ATT-LTE-driving-2016.${d}`, sha256: sha(`scenarios/traces/ATT-LTE-driving-2016.${d}`) })));
+    const layoutOf = (dir: string) => /<body data-layout="(\w+)"/.exec(readFileSync(join(dir, 'index.html'), 'utf8'))?.[1];
+    expect(layoutOf(out)).toBe('compare');
+    const rebuilt = tempDir();
+    expect(runCli(['report', join(out, 'results.json'), '--out', rebuilt]).code).toBe(0);
+    expect(layoutOf(rebuilt)).toBe('compare');
+    expect(runCli(['report', join(out, 'results.json'), '--out', rebuilt, '--layout', 'run']).code).toBe(0);
+    expect(layoutOf(rebuilt)).toBe('run');
+    // A results file from before the layout was recorded: 'run', as before.
+    const { layout: _dropped, ...older } = results;
+    writeFileSync(join(rebuilt, 'results.json'), JSON.stringify(older));
+    expect(runCli(['report', join(rebuilt, 'results.json'), '--out', rebuilt]).code).toBe(0);
+    expect(layoutOf(rebuilt)).toBe('run');
+    // run records 'run'.
+    const runOut = tempDir();
+    expect(runCli(['run', 'scenarios/step-down-up.yaml', '--abr', 'bba', '--out', runOut]).code).toBe(0);
+    expect(readResults(runOut).layout).toBe('run');
+    expect(readResults(runOut).scenarios[0].inputs).toEqual([]);
   });
 });

@@ -6,7 +6,8 @@ import type { ResultsFile } from '../../run/types.ts';
 import { RESULTS_SCHEMA_VERSION } from '../../run/types.ts';
 import { UserInputError } from '../exit-codes.ts';
 
-export function reportCommand(file: string, opts: { out?: string; layout: 'run' | 'compare' }): number {
+/** Without opts.layout, the layout the results were made with (results.layout; 'run' for files without it). */
+export function reportCommand(file: string, opts: { out?: string; layout?: 'run' | 'compare' }): number {
   let results: ResultsFile;
   try {
     results = JSON.parse(readFileSync(file, 'utf8')) as ResultsFile;
@@ -18,7 +19,11 @@ export function reportCommand(file: string, opts: { out?: string; layout: 'run' 
       `${file} schemaVersion: expected ${RESULTS_SCHEMA_VERSION} with a runs list, got ${JSON.stringify(results?.schemaVersion)}`,
     );
   }
-  const written = writeReports(results, resolve(opts.out ?? dirname(file)), { layout: opts.layout });
+  const written = writeReports(results, resolve(opts.out ?? dirname(file)), { layout: opts.layout ?? recordedLayout(results) });
   process.stdout.write(`report: ${written.html}\njunit:  ${written.junit}\n`);
   return 0;
+}
+
+function recordedLayout(results: ResultsFile): 'run' | 'compare' {
+  return results.layout === 'compare' ? 'compare' : 'run';
 }

@@ -18,6 +18,7 @@ import { chooseLiveLinkBackend } from '../../run/live-link-backend.ts';
 import type { LinkBackendChoice } from '../../netem/choose-backend.ts';
 import type { ResultsFile, RunResult } from '../../run/types.ts';
 import { RESULTS_SCHEMA_VERSION } from '../../run/types.ts';
+import { scenarioProvenance } from '../../run/provenance.ts';
 import { writeReports } from '../../../reports/write-reports.ts';
 import { UserInputError } from '../exit-codes.ts';
 import { createProgress } from '../progress.ts';
@@ -49,6 +50,8 @@ export interface RunOptions {
 export async function runCommand(files: string[], opts: RunOptions, log: Logger): Promise<number> {
   if (opts.scoreEvery !== undefined && !opts.score) throw new UserInputError('--score-every applies with --score');
   const scenarios = loadScenarios(files, opts);
+  // Hashed now, as the scenarios were just read: results.json then names the inputs the runs used.
+  const provenance = new Map(scenarios.map((s) => [s, scenarioProvenance(s, { scenarioFile: !opts.trace })]));
   const liveScenarios: Scenario[] = [];
   const linkChoices = new Map<Scenario, LinkBackendChoice>();
   const simScenarios: Scenario[] = [];
@@ -98,7 +101,8 @@ export async function runCommand(files: string[], opts: RunOptions, log: Logger)
     tool: { name: 'netqoe', version: netqoeVersion() },
     createdAt: new Date().toISOString(),
     command: ['netqoe', ...opts.argv].join(' '),
-    scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, durationMs: s.durationMs, seed: opts.seed ?? s.seed })),
+    scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, description: s.description, durationMs: s.durationMs, seed: opts.seed ?? s.seed, ...provenance.get(s) })),
+    layout: opts.layout,
     runs,
   };
   const outDir = resolve(opts.out);
