@@ -87,6 +87,17 @@ const LIVE_COLUMNS: Column[] = [
   expectColumn,
 ];
 
+/** Scored live runs (--score, docs/scoring.md): shown when any live run has the metric, '-' in the others. */
+const SCORE_COLUMNS: { metric: string; column: Column }[] = [
+  { metric: 'vmaf', column: { title: 'VMAF', cell: fixed('vmaf', 1) } },
+  { metric: 'glassToGlassMs', column: { title: 'g2g ms', cell: fixed('glassToGlassMs', 0) } },
+];
+
+function liveColumns(liveRuns: RunResult[]): Column[] {
+  const scored = SCORE_COLUMNS.filter((c) => liveRuns.some((r) => r.metrics[c.metric] !== undefined)).map((c) => c.column);
+  return [...LIVE_COLUMNS.slice(0, -1), ...scored, LIVE_COLUMNS[LIVE_COLUMNS.length - 1]];
+}
+
 export function formatSummaryTable(runs: RunResult[]): string {
   const liveRuns = runs.filter((r) => r.mode === 'live');
   const abrRuns = runs.filter((r) => r.mode !== 'live' && r.algorithms.bwe === undefined);
@@ -94,7 +105,7 @@ export function formatSummaryTable(runs: RunResult[]): string {
   const out: string[] = [];
   if (abrRuns.length) out.push(...table(ABR_COLUMNS, abrRuns));
   if (bweRuns.length) out.push(...(out.length ? [''] : []), ...table(BWE_COLUMNS, bweRuns));
-  if (liveRuns.length) out.push(...(out.length ? [''] : []), ...table(LIVE_COLUMNS, liveRuns));
+  if (liveRuns.length) out.push(...(out.length ? [''] : []), ...table(liveColumns(liveRuns), liveRuns));
   const handoverRuns = liveRuns.filter((r) => r.algorithms.iceRestart !== undefined);
   if (handoverRuns.length) out.push('', ...table(HANDOVER_COLUMNS, handoverRuns));
   const failures = runs.flatMap((r) =>
