@@ -1,5 +1,6 @@
-// What the score chart needs from a scored live run's timeline: per subscriber, VMAF/PSNR/SSIM per second,
-// freezes, glass-to-glass latency, and the worst moments. Pure; malformed events are skipped, never thrown on.
+// What the score chart needs from a scored live run's timeline: per subscriber video (a subscriber of several
+// publishers has one per publisher), VMAF/PSNR/SSIM per second, freezes, glass-to-glass latency, and the worst
+// moments. Pure; malformed events are skipped, never thrown on.
 
 import type { TimelineEvent } from '../../harness/run/types.ts';
 
@@ -40,8 +41,16 @@ export interface WorstMoment {
  */
 export type MomentThumbnail = Omit<Extract<TimelineEvent, { kind: 'frame-thumbnail' }>, 'kind' | 'peerId' | 'label' | 'metric' | 'value'>;
 
-export interface PeerScores {
+/** One video a subscriber saw: its seconds, freezes, latency and worst moments, none mixed with another video's. */
+export interface VideoScores {
   peerId: string;
+  /**
+   * The video's label as the run recorded it (the m-line mid; score-summary's label); null in results written
+   * before the per-second events named their video (then the subscriber's events are one video).
+   */
+  label: string | null;
+  /** The publisher whose video it is, when the subscriber's getStats samples map the mid to one; else null. */
+  publisherId: string | null;
   seconds: ScoreSecond[];
   freezes: FreezeSpan[];
   latency: LatencySecond[];
@@ -93,23 +102,47 @@ export function worstMoments(seconds: readonly ScoreSecond[], count = 3, spacing
   return out.sort((a, b) => a.tMs - b.tMs);
 }
 
-/** Per subscriber (peerId), sorted by id; a subscriber appears once it has a scored second. */
-export function peerScores(timeline: readonly unknown[]): PeerScores[] {
-  const byPeer = new Map<string, PeerScores>();
-  const peer = (id: string) => {
-    let p = byPeer.get(id);
-    if (!p) {
-      p = { peerId: id, seconds: [], freezes: [], latency: [], worst: [], thumbnails: [], endMs: 0, vmafMissing: null };
-      byPeer.set(id, p);
+/** A subscriber's scored videos, one chart block each subscriber. */
+export interface SubscriberVideos {
+  peerId: string;
+  videos: VideoScores[];
+}
+
+/** The video's name on the chart: its publisher when known, else its label (mid); '' for unlabelled results. */
+export function videoName(v: Pick<VideoScores, 'label' | 'publisherId'>): string {
+  return v.publisherId ?? (v.label === null ? '' : `video ${v.label}`);
+}
+
+const videoKey = (peerId: string, label: string | null) => `${peerId}\u0000${label ?? ''}`;
+
+/**
+ * Per subscriber video (peerId, then label), sorted; a video appears once it has a scored second. Events
+ * without a label (older results) are one video of their subscriber; a summary's vmafMissing and a stored
+ * thumbnail go to the video of their label, or to the subscriber's unlabelled one.
+ */
+export function videoScores(timeline: readonly unknown[]): VideoScores[] {
+  const byVideo = new Map<string, VideoScores>();
+  const video = (peerId: string, rawLabel: unknown) => {
+    const label = typeof rawLabel === 'string' ? rawLabel : null;
+    const key = videoKey(peerId, label);
+    let v = byVideo.get(key);
+    if (!v) {
+      v = { peerId, label, publisherId: null, seconds: [], freezes: [], latency: [], worst: [], thumbnails: [], endMs: 0, vmafMissing: null };
+      byVideo.set(key, v);
     }
-    return p;
+    return v;
   };
-  for (const raw of Array.isArray(timeline) ? timeline : []) {
+  const summaries: { peerId: string; label: string | null; vmafMissing: string }[] = [];
+  const thumbnails: { peerId: string; label: string | null; t: MomentThumbnail }[] = [];
+  const publishers = new Map<string, string>();
+  const events = Array.isArray(timeline) ? timeline : [];
+  for (const raw of events) {
     const e = scoreRecord(raw);
+    if (e?.kind === 'peer') notePublishers(e.sample, publishers);
     if (!e || !scoreNum(e.tMs) || typeof e.peerId !== 'string') continue;
     if (e.kind === 'frame-score' && scoreNum(e.psnrDb)) {
-      const p = peer(e.peerId);
-      p.seconds.push({
+      const v = video(e.peerId, e.label);
+      v.seconds.push({
         tMs: e.tMs,
         vmaf: scoreNum(e.vmaf) ? e.vmaf : null,
         psnrDb: e.psnrDb,
@@ -118,34 +151,63 @@ export function peerScores(timeline: readonly unknown[]): PeerScores[] {
         framesScored: scoreNum(e.framesScored) ? e.framesScored : 0,
         videoMos: scoreNum(e.videoMos) ? e.videoMos : null,
       });
-      p.endMs = Math.max(p.endMs, e.tMs + 1000);
+      v.endMs = Math.max(v.endMs, e.tMs + 1000);
     } else if (e.kind === 'freeze' && scoreNum(e.durationMs)) {
-      const p = peer(e.peerId);
-      p.freezes.push({ tMs: e.tMs, durationMs: e.durationMs });
-      p.endMs = Math.max(p.endMs, e.tMs + e.durationMs);
+      const v = video(e.peerId, e.label);
+      v.freezes.push({ tMs: e.tMs, durationMs: e.durationMs });
+      v.endMs = Math.max(v.endMs, e.tMs + e.durationMs);
     } else if (e.kind === 'latency' && scoreNum(e.medianMs)) {
-      const p = peer(e.peerId);
-      p.latency.push({ tMs: e.tMs, medianMs: e.medianMs, maxMs: scoreNum(e.maxMs) ? e.maxMs : e.medianMs, frames: scoreNum(e.frames) ? e.frames : 0 });
-      p.endMs = Math.max(p.endMs, e.tMs + 1000);
+      const v = video(e.peerId, e.label);
+      v.latency.push({ tMs: e.tMs, medianMs: e.medianMs, maxMs: scoreNum(e.maxMs) ? e.maxMs : e.medianMs, frames: scoreNum(e.frames) ? e.frames : 0 });
+      v.endMs = Math.max(v.endMs, e.tMs + 1000);
     } else if (e.kind === 'score-summary' && typeof e.vmafMissing === 'string' && e.vmafMissing) {
-      // One per video of the subscriber: the reasons joined (usually one).
-      const p = peer(e.peerId);
-      if (!p.vmafMissing?.includes(e.vmafMissing)) p.vmafMissing = p.vmafMissing ? `${p.vmafMissing}; ${e.vmafMissing}` : e.vmafMissing;
+      summaries.push({ peerId: e.peerId, label: typeof e.label === 'string' ? e.label : null, vmafMissing: e.vmafMissing });
     } else if (e.kind === 'frame-thumbnail') {
       const t = momentThumbnail(e);
-      if (t) peer(e.peerId).thumbnails.push(t);
+      if (t) thumbnails.push({ peerId: e.peerId, label: typeof e.label === 'string' ? e.label : null, t });
     }
   }
   const byTime = (a: { tMs: number }, b: { tMs: number }) => a.tMs - b.tMs;
-  const out = [...byPeer.values()].filter((p) => p.seconds.length > 0).sort((a, b) => (a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0));
-  for (const p of out) {
-    p.seconds.sort(byTime);
-    p.freezes.sort(byTime);
-    p.latency.sort(byTime);
-    p.thumbnails.sort(byTime);
-    p.worst = p.thumbnails.length ? thumbnailMoments(p) : worstMoments(p.seconds);
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const out = [...byVideo.values()].filter((v) => v.seconds.length > 0).sort((a, b) => cmp(a.peerId, b.peerId) || cmp(a.label ?? '', b.label ?? ''));
+  // Where a summary or thumbnail of (peer, label) goes: that video, else the subscriber's unlabelled video.
+  const owner = (peerId: string, label: string | null) => byVideo.get(videoKey(peerId, label)) ?? byVideo.get(videoKey(peerId, null));
+  for (const s of summaries) {
+    // One per video; reasons joined if an unlabelled video collects several (usually one).
+    const v = owner(s.peerId, s.label);
+    if (v && !v.vmafMissing?.includes(s.vmafMissing)) v.vmafMissing = v.vmafMissing ? `${v.vmafMissing}; ${s.vmafMissing}` : s.vmafMissing;
+  }
+  for (const { peerId, label, t } of thumbnails) owner(peerId, label)?.thumbnails.push(t);
+  for (const v of out) {
+    v.publisherId = v.label === null ? null : (publishers.get(videoKey(v.peerId, v.label)) ?? null);
+    v.seconds.sort(byTime);
+    v.freezes.sort(byTime);
+    v.latency.sort(byTime);
+    v.thumbnails.sort(byTime);
+    v.worst = v.thumbnails.length ? thumbnailMoments(v) : worstMoments(v.seconds);
   }
   return out;
+}
+
+/** videoScores grouped per subscriber (sorted by id), its videos in label order. */
+export function subscriberVideos(timeline: readonly unknown[]): SubscriberVideos[] {
+  const out: SubscriberVideos[] = [];
+  for (const v of videoScores(timeline)) {
+    const last = out[out.length - 1];
+    if (last?.peerId === v.peerId) last.videos.push(v);
+    else out.push({ peerId: v.peerId, videos: [v] });
+  }
+  return out;
+}
+
+/** A subscriber's getStats sample: which publisher each of its m-lines (mid) carries, as the SFU mapped it. */
+function notePublishers(sample: unknown, into: Map<string, string>): void {
+  const s = scoreRecord(sample);
+  if (!s || s.role !== 'subscriber' || typeof s.peerId !== 'string' || !Array.isArray(s.inbound)) return;
+  for (const raw of s.inbound) {
+    const i = scoreRecord(raw);
+    if (i && typeof i.mid === 'string' && typeof i.publisherId === 'string') into.set(videoKey(s.peerId, i.mid), i.publisherId);
+  }
 }
 
 const JPEG_URI = /^data:image\/jpeg;base64,[A-Za-z0-9+/=]+$/;
@@ -172,7 +234,7 @@ function momentThumbnail(e: Record<string, unknown>): MomentThumbnail | null {
 }
 
 /** The stored moments on the chart, each valued by its second's score (what the lines show). */
-function thumbnailMoments(p: PeerScores): WorstMoment[] {
+function thumbnailMoments(p: VideoScores): WorstMoment[] {
   const useVmaf = p.seconds.length > 0 && p.seconds.every((s) => s.vmaf !== null);
   const out: WorstMoment[] = [];
   for (const t of p.thumbnails) {

@@ -1,4 +1,4 @@
-// A stand-in for a scored live run (issue 7 timeline kinds): two subscribers, 40 s, VMAF/PSNR/SSIM per second,
+// A stand-in for a scored live run (issue 7 timeline kinds): two subscribers (optionally one of two publishers), 40 s, VMAF/PSNR/SSIM per second,
 // a 1 s outage at 20 s that freezes sub-b and drops its scores, glass-to-glass latency per second. The metrics
 // are computed by the real MOS code (liveMosMetrics), not written in.
 import { liveMosMetrics } from '../../harness/metrics/mos/live-mos.ts';
@@ -23,6 +23,14 @@ export interface ScoredRunOptions {
    * these JPEG data: URIs (the caller encodes them: jpeg-thumbnail.ts needs ffmpeg).
    */
   thumbnails?: { reference: string; received: string };
+  /**
+   * sub-a also sees a second publisher's video (label '1'): VMAF ~70, a 700 ms freeze at 10 s, 200 ms
+   * glass-to-glass; with `publishers`, sub-a's getStats samples map mid '0' to pub-a and '1' to pub-b.
+   */
+  secondVideo?: boolean;
+  publishers?: boolean;
+  /** Per-second events without their video's label, as results written before it was recorded. */
+  unlabelled?: boolean;
 }
 
 export function syntheticScoredTimeline(opts: ScoredRunOptions = {}): TimelineEvent[] {
@@ -48,17 +56,31 @@ export function syntheticScoredTimeline(opts: ScoredRunOptions = {}): TimelineEv
     }
   }
   timeline.push({ kind: 'freeze', tMs: 20_050, peerId: 'sub-b', durationMs: 1020 });
-  // The per-second video MOS as score-live.ts adds it (the real vmaf-mos.ts over the seconds and freezes).
-  for (const peerId of ['sub-a', 'sub-b']) {
-    const seconds = timeline.flatMap((e) => (e.kind === 'frame-score' && e.peerId === peerId ? [e] : []));
-    const freezes = timeline.flatMap((e) => (e.kind === 'freeze' && e.peerId === peerId ? [e] : []));
+  const videos: [string, string][] = [
+    ['sub-a', '0'],
+    ['sub-b', '0'],
+  ];
+  if (opts.secondVideo) {
+    videos.splice(1, 0, ['sub-a', '1']);
+    for (let s = 0; s < 40; s++) {
+      timeline.push({ kind: 'frame-score', tMs: s * 1000, peerId: 'sub-a', label: '1', vmaf: opts.withoutVmaf ? null : s === 10 ? 40 : 70 - (s % 2), psnrDb: s === 10 ? 28 : 35, ssim: 0.95, framesDisplayed: 30, framesScored: 10 });
+      timeline.push({ kind: 'latency', tMs: s * 1000, peerId: 'sub-a', label: '1', medianMs: 200, maxMs: 230, frames: 30 });
+    }
+    timeline.push({ kind: 'freeze', tMs: 10_100, peerId: 'sub-a', label: '1', durationMs: 700 });
+  }
+  // The rest (one video per subscriber so far) is video '0'.
+  for (const e of timeline) if ((e.kind === 'frame-score' || e.kind === 'latency' || e.kind === 'freeze') && e.label === undefined) e.label = '0';
+  // The per-second video MOS as score-live.ts adds it (the real vmaf-mos.ts over each video's seconds and freezes).
+  for (const [peerId, label] of videos) {
+    const seconds = timeline.flatMap((e) => (e.kind === 'frame-score' && e.peerId === peerId && e.label === label ? [e] : []));
+    const freezes = timeline.flatMap((e) => (e.kind === 'freeze' && e.peerId === peerId && e.label === label ? [e] : []));
     const mos = vmafMos(seconds, freezes).perSecond;
     seconds.forEach((e, i) => (e.videoMos = mos[i].mos));
     timeline.push({
       kind: 'score-summary',
       tMs: 0,
       peerId,
-      label: '0',
+      label,
       displayed: 1170,
       undecodable: 0,
       skipped: peerId === 'sub-b' ? 30 : 0,
@@ -101,6 +123,11 @@ export function syntheticScoredTimeline(opts: ScoredRunOptions = {}): TimelineEv
       });
     }
   }
+  if (opts.publishers) {
+    const inbound = (mid: string, publisherId: string) => ({ mid, publisherId, ssrc: Number(mid) + 1, bitrateBps: 1e6, framesReceived: 30, framesDecoded: 30, framesDropped: 0, keyFramesDecoded: 1, framesPerSecond: 30, frameWidth: 640, frameHeight: 360, freezeCount: 0, totalFreezesDurationS: 0, jitterMs: 2, jitterBufferDelayMs: 40, packetsReceived: 900, packetsLost: 0, nackCount: 0, pliCount: 0, firCount: 0, decoderImplementation: null });
+    timeline.push({ kind: 'peer', tMs: 1000, sample: { tMs: 1000, peerId: 'sub-a', role: 'subscriber', connectionState: 'connected', outbound: [], inbound: [inbound('0', 'pub-a'), inbound('1', 'pub-b')], candidatePair: null } });
+  }
+  if (opts.unlabelled) for (const e of timeline) if (e.kind === 'frame-score' || e.kind === 'latency' || e.kind === 'freeze') delete e.label;
   timeline.push({ kind: 'network', tMs: 20_000, type: 'outage', durationMs: 1000, detail: 'both directions' });
   return timeline.sort((a, b) => a.tMs - b.tMs);
 }

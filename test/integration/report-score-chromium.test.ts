@@ -1,6 +1,7 @@
 // The score chart of a scored live run in headless Chromium: per subscriber, VMAF and PSNR lines, freezes shaded,
 // worst moments marked and listed (with the run's reference/received thumbnails when stored), latency chart, hover
-// text; PSNR only without VMAF. Screenshots: /tmp/report-score.png, /tmp/report-score-thumbs.png.
+// text; one series per video for a subscriber of two publishers; PSNR only without VMAF. Screenshots:
+// /tmp/report-score.png, /tmp/report-score-thumbs.png, /tmp/report-score-two-videos.png.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,6 +148,68 @@ describe.skipIf(!chromiumPath)('score chart in headless Chromium', () => {
     expect(marks).toEqual([8000, 20_000, 23_000]);
     await page.$eval('.score-peer[data-peer="sub-b"] .worst-thumbnails', (el) => el.scrollIntoView());
     await page.screenshot({ path: '/tmp/report-score-thumbs.png' });
+    await page.close();
+  });
+
+  test("a subscriber of two publishers: one coloured, named series per video; one video keeps the plain chart", async () => {
+    const { html } = writeReports(syntheticScoredResults({ secondVideo: true, publishers: true }), join(dir, 'two'), { layout: 'run' });
+    const { page, errors } = await open(chromium, html);
+    expect(errors).toEqual([]);
+    const block = (peer: string) =>
+      page.$eval(`.score-peer[data-peer="${peer}"]`, (el) => {
+        const byVideo = (sel: string) => Array.from(el.querySelectorAll(sel)).map((p) => ({ video: p.getAttribute('data-video'), stroke: p.getAttribute('stroke'), d: p.getAttribute('d')?.length ?? 0 }));
+        return {
+          heading: el.querySelector('h4')?.textContent ?? '',
+          legend: el.querySelector('.score-quality .legend')?.textContent ?? '',
+          vmaf: byVideo('.score-quality path.score-vmaf'),
+          psnr: byVideo('.score-quality path.score-psnr'),
+          mos: byVideo('.score-mos path.score-mos-line'),
+          latency: byVideo('.score-latency path.latency-median'),
+          freezes: Array.from(el.querySelectorAll('.score-quality rect.freeze')).map((r) => r.getAttribute('data-video')),
+          lists: Array.from(el.querySelectorAll('.worst-list')).map((l) => ({ video: l.getAttribute('data-video'), name: l.querySelector('.video-name')?.textContent ?? null, items: l.querySelectorAll('li').length })),
+        };
+      });
+    const a = await block('sub-a');
+    expect(a.heading).toBe('What sub-a saw: 2 videos');
+    expect(a.legend).toContain('pub-a');
+    expect(a.legend).toContain('pub-b');
+    for (const series of [a.vmaf, a.psnr, a.mos, a.latency]) {
+      expect(series.map((p) => p.video)).toEqual(['0', '1']);
+      expect(series[0].stroke).not.toBe(series[1].stroke);
+      for (const p of series) expect(p.d).toBeGreaterThan(100);
+    }
+    // One video's colour across its lines.
+    expect(a.psnr.map((p) => p.stroke)).toEqual(a.vmaf.map((p) => p.stroke));
+    expect(a.freezes).toEqual(['1']);
+    expect(a.lists.map((l) => [l.video, l.name])).toEqual([
+      ['0', 'pub-a:'],
+      ['1', 'pub-b:'],
+    ]);
+    for (const l of a.lists) expect(l.items).toBeGreaterThan(0);
+    // pub-b's VMAF line sits lower (larger y) than pub-a's over the call.
+    const meanY = (sel: string) =>
+      page.$eval(sel, (p) => {
+        const ys = [...(p.getAttribute('d') ?? '').matchAll(/[ML]([\d.]+),([\d.]+)/g)].map((m) => Number(m[2]));
+        return ys.reduce((x, y) => x + y, 0) / ys.length;
+      });
+    expect(await meanY('.score-peer[data-peer="sub-a"] path.score-vmaf[data-video="1"]')).toBeGreaterThan(await meanY('.score-peer[data-peer="sub-a"] path.score-vmaf[data-video="0"]'));
+    // Hovering 10.5 s: both videos' seconds, each named, and pub-b's freeze.
+    const box = await page.$eval('.score-peer[data-peer="sub-a"] .score-quality .hover-capture', (r) => {
+      r.scrollIntoView({ block: 'center' });
+      const b = r.getBoundingClientRect();
+      return { x: b.x, y: b.y, w: b.width, h: b.height };
+    });
+    await page.mouse.move(box.x + (box.w * 10.5) / 40, box.y + box.h / 2);
+    const tip = await page.$eval('.tooltip', (el) => el.textContent ?? '');
+    expect(tip).toMatch(/pub-a.*VMAF \d+\.\d.*pub-b.*VMAF 40\.0, PSNR 28\.0 dB.*frozen: 700 ms/);
+    // sub-b saw one video: the chart as before, no per-video names.
+    const b = await block('sub-b');
+    expect(b.heading).toBe('What sub-b saw');
+    expect(b.legend).not.toContain('video');
+    expect(b.vmaf.map((p) => p.stroke)).toEqual(['#1f77b4']);
+    expect(b.lists.map((l) => l.name)).toEqual([null]);
+    await page.$eval('.score-peer[data-peer="sub-a"]', (el) => el.scrollIntoView());
+    await page.screenshot({ path: '/tmp/report-score-two-videos.png' });
     await page.close();
   });
 
