@@ -24,6 +24,13 @@ export interface LiveScoreOptions {
   endMs?: number;
   /** Worst moments with reference/received JPEG thumbnails ('frame-thumbnail' events) per video. Default 3; 0: none. */
   thumbnails?: number;
+  /**
+   * Which publisher a subscriber's video (label: mid) carries (publisherOfVideo of the run's getStats samples).
+   * Its glass-to-glass latency is then measured against that publisher's camera only: every publisher plays the
+   * same numbered clip, so with all cameras' records a frame can match another publisher's capture of its number.
+   * Without it (or for an unknown video), every publisher's records are used, which is exact with one publisher.
+   */
+  publisherOf?: (subscriberId: string, label: string) => string | null;
   /** The scorer (default scoreViewOrWithoutVmaf, ffmpeg); unit tests pass a stand-in to check the events without ffmpeg. */
   scoreView?: (opts: ScoreViewOptions) => Promise<ViewScores>;
 }
@@ -51,7 +58,8 @@ export interface SubscriberScore {
 export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly string[], publisherIds: readonly string[], opts: LiveScoreOptions): Promise<{ events: TimelineEvent[]; subscribers: SubscriberScore[] }> {
   const end = opts.endMs ?? Infinity;
   await sink.sync();
-  const captures = publisherIds.flatMap((id) => sink.framesOf(id, 'local')).filter((f) => f.number !== null && f.captureMs !== null).map((f) => ({ captureMs: f.captureMs!, number: f.number! }));
+  const capturesOf = (ids: readonly string[]) => ids.flatMap((id) => sink.framesOf(id, 'local')).filter((f) => f.number !== null && f.captureMs !== null).map((f) => ({ captureMs: f.captureMs!, number: f.number! }));
+  const allCaptures = capturesOf(publisherIds);
   const events: TimelineEvent[] = [];
   const subscribers: SubscriberScore[] = [];
   for (const peerId of subscriberIds) {
@@ -65,6 +73,8 @@ export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly 
       if (frames.length === 0) continue;
       const timeline = buildTimeline(frames, opts.clipFrames, opts.fps);
       for (const f of timeline.freezes) events.push({ kind: 'freeze', tMs: Math.round(f.startMs), peerId, label, durationMs: Math.round(f.durationMs) });
+      const publisher = opts.publisherOf?.(peerId, label) ?? null;
+      const captures = publisher !== null && publisherIds.includes(publisher) ? capturesOf([publisher]) : allCaptures;
       const lat = glassToGlass(frames, captures, opts.clipFrames, opts.fps);
       for (const s of latencyPerSecond(lat)) events.push({ kind: 'latency', tMs: s.second * 1000, peerId, label, medianMs: Math.round(s.medianMs * 10) / 10, maxMs: Math.round(s.maxMs * 10) / 10, frames: s.frames });
       let vmafMean: number | null = null;
@@ -142,6 +152,19 @@ export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly 
   for (const s of subscribers) events.push(scoreSummaryEvent(s));
   events.sort((a, b) => a.tMs - b.tMs);
   return { events, subscribers };
+}
+
+/**
+ * Which publisher each subscriber video carries, from the run's getStats samples (inbound mid -> publisherId, as
+ * the SFU mapped it; the latest sample wins). null for a video no sample names.
+ */
+export function publisherOfVideo(timeline: readonly TimelineEvent[]): (subscriberId: string, label: string) => string | null {
+  const byVideo = new Map<string, string>();
+  for (const e of timeline) {
+    if (e.kind !== 'peer' || e.sample.role !== 'subscriber') continue;
+    for (const i of e.sample.inbound) if (i.mid !== null && i.publisherId !== null) byVideo.set(`${e.sample.peerId}\u0000${i.mid}`, i.publisherId);
+  }
+  return (subscriberId, label) => byVideo.get(`${subscriberId}\u0000${label}`) ?? null;
 }
 
 /**

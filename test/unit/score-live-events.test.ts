@@ -2,7 +2,7 @@
 // latency event names the video (m-line mid) it belongs to, as the video's score-summary does. Synthetic frames
 // in a stand-in sink; a stand-in scorer (no ffmpeg) that scores each video by the pixels it is handed.
 import { describe, expect, test } from 'vitest';
-import { scoreLiveCapture } from '../../harness/media/score-live.ts';
+import { publisherOfVideo, scoreLiveCapture } from '../../harness/media/score-live.ts';
 import type { CapturedFrame, FrameSink } from '../../harness/media/frame-sink.ts';
 import type { ScoreViewOptions, ViewScores } from '../../harness/media/score-video.ts';
 import type { TimelineEvent } from '../../harness/run/types.ts';
@@ -94,5 +94,28 @@ describe('scoreLiveCapture with two publishers', () => {
     // The per-second video MOS is each video's own: video 1's freeze second is below every second of video 0.
     const mos = (label: string) => of(events, 'frame-score').filter((e) => e.label === label).map((e) => e.videoMos ?? NaN);
     expect(Math.min(...mos('1'))).toBeLessThan(Math.min(...mos('0')));
+  });
+
+  test("with the videos' publishers known, each video's latency is against its own publisher's camera", async () => {
+    // Both cameras play the clip from frame 0, pub-1's 50 ms later: every number is captured twice. Video 0
+    // (80 ms) would match pub-1's later capture of its number (30 ms) when every camera's records are used.
+    const v0 = video('sub', '0', { startMs: 0, firstNumber: 0, frames: 90, latencyMs: 80, luma: 160 });
+    const v1 = video('sub', '1', { startMs: 50, firstNumber: 0, frames: 90, latencyMs: 240, luma: 80 });
+    const sink = stubSink([...v0.shown, ...v1.shown, ...v0.captured, ...v1.captured]);
+    const inbound = (mid: string, publisherId: string) => ({ mid, publisherId, ssrc: 1, bitrateBps: 0, framesReceived: 0, framesDecoded: 0, framesDropped: 0, keyFramesDecoded: 0, framesPerSecond: null, frameWidth: null, frameHeight: null, freezeCount: 0, totalFreezesDurationS: 0, jitterMs: 0, jitterBufferDelayMs: null, packetsReceived: 0, packetsLost: 0, nackCount: 0, pliCount: 0, firCount: 0, decoderImplementation: null });
+    const samples: TimelineEvent[] = [
+      { kind: 'peer', tMs: 1000, sample: { tMs: 1000, peerId: 'sub', role: 'subscriber', connectionState: 'connected', outbound: [], inbound: [inbound('0', 'pub-0'), inbound('1', 'pub-1')], candidatePair: null } },
+    ];
+    const publisherOf = publisherOfVideo(samples);
+    expect([publisherOf('sub', '0'), publisherOf('sub', '1'), publisherOf('sub', '2'), publisherOf('other', '0')]).toEqual(['pub-0', 'pub-1', null, null]);
+    const median = async (withPublishers: boolean, label: string) => {
+      const { events } = await scoreLiveCapture(sink, ['sub'], ['pub-0', 'pub-1'], { referencePath: '/none.y4m', clipFrames: CLIP_FRAMES, fps: FPS, thumbnails: 0, scoreView: stubScorer, publisherOf: withPublishers ? publisherOf : undefined });
+      const lat = of(events, 'latency').filter((e) => e.label === label);
+      expect(lat.length).toBeGreaterThan(0);
+      return [...new Set(lat.map((e) => Math.round(e.medianMs)))];
+    };
+    expect(await median(false, '0')).toEqual([30]); // the mix-up this option removes
+    expect(await median(true, '0')).toEqual([80]);
+    expect(await median(true, '1')).toEqual([240]);
   });
 });
