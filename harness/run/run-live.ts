@@ -10,7 +10,7 @@ import type { ReferenceClip } from '../../fixtures/reference-clips.ts';
 import { startFrameSink } from '../media/frame-sink.ts';
 import { defaultPixelsEveryNth } from '../media/capture-budget.ts';
 import type { FrameSink } from '../media/frame-sink.ts';
-import { liveScoreMetrics, scoreLiveCapture } from '../media/score-live.ts';
+import { liveScoreMetrics, publisherOfVideo, scoreLiveCapture } from '../media/score-live.ts';
 import { loadIceRestart } from '../../algorithms/ice-restart/load-user.ts';
 import { loadLayerSelector } from '../../algorithms/layer/load-user.ts';
 import { getLayerSelector } from '../../algorithms/layer/registry.ts';
@@ -313,6 +313,8 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
         vmafSubsample: score.vmafSubsample,
         modelPath: score.modelPath,
         endMs,
+        // Each video's latency against its own publisher's camera (the getStats samples name it).
+        publisherOf: publisherOfVideo(timeline),
       });
       timeline.push(...scored.events);
       timeline.sort((a, b) => a.tMs - b.tMs);

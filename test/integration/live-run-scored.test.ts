@@ -49,6 +49,11 @@ describe.skipIf(!chromium || !ffmpeg)('live run, scored', () => {
     expect(scores.length).toBeGreaterThanOrEqual(3);
     // s1 is the only subscriber: every score is its own.
     expect(new Set(scores.map((e) => e.peerId))).toEqual(new Set(['s1']));
+    // Every per-second event names the video it belongs to: the one score-summary's label (s1's only m-line).
+    const labels = run.timeline.flatMap((e) => (e.kind === 'score-summary' ? [e.label] : []));
+    expect(labels).toHaveLength(1);
+    const perVideo = run.timeline.flatMap((e) => (e.kind === 'frame-score' || e.kind === 'latency' || e.kind === 'freeze' ? [e.label] : []));
+    expect(new Set(perVideo)).toEqual(new Set(labels));
     expect(scores.every((e) => e.vmaf !== null && e.vmaf > 20 && e.vmaf <= 100 && e.psnrDb > 20 && e.ssim > 0.5)).toBe(true);
     expect(scores.every((e) => e.framesScored <= e.framesDisplayed && e.framesScored > 0)).toBe(true);
     expect(latency.length).toBeGreaterThanOrEqual(3);
