@@ -151,4 +151,17 @@ describe('live MOS metrics from a timeline', () => {
     expect(m.videoMos).toBeCloseTo(mosFromVmaf(80), 12);
     expect(liveMosMetrics([])).toEqual({});
   });
+
+  it("videoMos per subscriber video: one video's freeze does not lower the other's, the subscriber gets its worst", () => {
+    const sec = (tMs: number, label: string, vmaf: number): TimelineEvent => ({ kind: 'frame-score', tMs, peerId: 'a', label, vmaf, psnrDb: 40, ssim: 0.98, framesDisplayed: 30, framesScored: 30 });
+    const clean = [0, 1000, 2000, 3000].map((t) => sec(t, '0', 90));
+    const frozen = [0, 1000, 2000, 3000].map((t) => sec(t, '1', 90));
+    const freeze: TimelineEvent = { kind: 'freeze', tMs: 1000, peerId: 'a', label: '1', durationMs: 1500 };
+    const [a] = subscriberMos([peer(1000, 'a', 40, 0, 100), ...clean, ...frozen, freeze]);
+    const cleanAlone = vmafMos(clean.map((e) => ({ tMs: e.tMs, vmaf: 90 })), []).sessionMos!;
+    const frozenAlone = vmafMos(frozen.map((e) => ({ tMs: e.tMs, vmaf: 90 })), [{ tMs: 1000, durationMs: 1500 }]).sessionMos!;
+    expect(frozenAlone).toBeLessThan(cleanAlone);
+    // Mixed together the freeze would count against 8 seconds of two videos; apart, the worst video is the frozen one.
+    expect(a.videoMos).toBeCloseTo(frozenAlone, 12);
+  });
 });

@@ -39,8 +39,10 @@ export function subscriberMos(timeline: readonly TimelineEvent[]): SubscriberMos
   const jitterBuffers = new Map<string, number[]>();
   const latencies = new Map<string, number[]>();
   const lastCounters = new Map<string, { lost: number; received: number }>();
+  // Scored seconds and freezes per subscriber video (peerId NUL label): two publishers' videos are scored apart.
   const seconds = new Map<string, { tMs: number; vmaf: number | null }[]>();
   const freezes = new Map<string, { tMs: number; durationMs: number }[]>();
+  const video = (peerId: string, label: string | undefined) => `${peerId}\u0000${label ?? ''}`;
   const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
     const list = m.get(k);
     if (list) list.push(v);
@@ -64,9 +66,9 @@ export function subscriberMos(timeline: readonly TimelineEvent[]): SubscriberMos
       push(latencies, e.peerId, e.medianMs);
     } else if (e.kind === 'frame-score') {
       ids.add(e.peerId);
-      push(seconds, e.peerId, { tMs: e.tMs, vmaf: e.vmaf });
+      push(seconds, video(e.peerId, e.label), { tMs: e.tMs, vmaf: e.vmaf });
     } else if (e.kind === 'freeze') {
-      push(freezes, e.peerId, { tMs: e.tMs, durationMs: e.durationMs });
+      push(freezes, video(e.peerId, e.label), { tMs: e.tMs, durationMs: e.durationMs });
     }
   }
   const out: SubscriberMos[] = [];
@@ -77,14 +79,18 @@ export function subscriberMos(timeline: readonly TimelineEvent[]): SubscriberMos
     const oneWayDelayMs = g2g ?? rtt! / 2 + (median(jitterBuffers.get(peerId) ?? []) ?? 0);
     const c = lastCounters.get(peerId);
     const lossRatio = c && c.lost + c.received > 0 ? c.lost / (c.lost + c.received) : 0;
-    const scored = seconds.get(peerId) ?? [];
+    // The subscriber's video MOS is its worst video's (each with its own freezes only).
+    const videoMoses = [...seconds.entries()]
+      .filter(([key, scored]) => key.startsWith(`${peerId}\u0000`) && scored.length > 0)
+      .map(([key, scored]) => vmafMos(scored, freezes.get(key) ?? []).sessionMos)
+      .filter((m): m is number => m !== null);
     out.push({
       peerId,
       oneWayDelayMs,
       delaySource: g2g !== null ? 'glass-to-glass' : 'rtt/2 + jitter buffer',
       lossRatio,
       eModel: eModelFromNetwork({ oneWayDelayMs, lossRatio }),
-      videoMos: scored.length > 0 ? vmafMos(scored, freezes.get(peerId) ?? []).sessionMos : null,
+      videoMos: videoMoses.length > 0 ? Math.min(...videoMoses) : null,
     });
   }
   return out;
