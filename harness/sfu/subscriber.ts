@@ -24,6 +24,7 @@ import type { PublisherPeer } from './publisher.ts';
 import { toCandidateMessage } from './publisher.ts';
 import { RateMeter } from './rate-meter.ts';
 import { limitRetransmissions, RetransmitBudget } from './retransmit-budget.ts';
+import { nackWantsKeyframe, SendTimes } from './loss-burst.ts';
 import { isH264KeyframeStart } from './rtp/h264.ts';
 import { isVp8KeyframeStart } from './rtp/vp8.ts';
 import type { CandidateMessage } from './signaling/messages.ts';
@@ -78,6 +79,8 @@ interface Feed {
   entered: { layer: number; atMs: number; rateBps: number } | null;
   /** Its share of the estimate at the last selection. */
   shareBps: number | null;
+  /** When each sequence number went out (loss-burst.ts: a NACK covering a long gap asks for a keyframe). */
+  sent: SendTimes;
   unsubscribe: () => void;
 }
 
@@ -130,7 +133,7 @@ export class SubscriberPeer {
     limitRetransmissions(transceiver.sender, this.retransmits, this.opts.now, () => this.opts.estimator.estimate(this.opts.now()).bps);
     const forwarder = new LayerForwarder({ codec: publisher.codec });
     const meter = new RateMeter(1000);
-    const feed: Feed = { publisher, transceiver, forwarder, selector: this.opts.makeSelector(), meter, decision: null, entered: null, shareBps: null, unsubscribe: () => {} };
+    const feed: Feed = { publisher, transceiver, forwarder, selector: this.opts.makeSelector(), meter, decision: null, entered: null, shareBps: null, sent: new SendTimes(), unsubscribe: () => {} };
     this.attach(feed);
     this.feeds.set(publisher.id, feed);
     this.select(publisher.id);
@@ -162,7 +165,7 @@ export class SubscriberPeer {
 
   /** Feed the forwarder from the publisher's packets and pass the subscriber's feedback back. */
   private attach(feed: Feed): void {
-    const { publisher, transceiver, forwarder, meter } = feed;
+    const { publisher, transceiver, forwarder, meter, sent } = feed;
     const sender = transceiver.sender;
     const off = publisher.onRtp((layer, packet, arrivalMs) => {
       const out = forwarder.onPacket({
@@ -197,10 +200,18 @@ export class SubscriberPeer {
         ssrc: sender.ssrc,
       });
       const rtp = new RtpPacket(header, Buffer.from(out.payload.buffer, out.payload.byteOffset, out.payload.byteLength));
-      this.send(sender, rtp, meter, arrivalMs, false);
+      this.send(sender, rtp, meter, sent, arrivalMs, false);
     });
     // The subscriber lost a picture: a keyframe of whatever layer it is on (or waiting for).
     const offPli = sender.onPictureLossIndication.subscribe(() => {
+      const layer = forwarder.pendingLayer ?? forwarder.currentLayer;
+      if (layer !== null) publisher.requestKeyframe(layer);
+    });
+    // A NACK listing a long unbroken gap (the path was down): the frames after it refer to what was lost, and
+    // retransmitting the backlog within the budget takes seconds. Ask for a keyframe now (werift still answers
+    // the NACK; requestKeyframe coalesces repeats).
+    const offNack = sender.onGenericNack.subscribe((nack) => {
+      if (!nackWantsKeyframe(nack.lost, (seq) => sent.at(seq))) return;
       const layer = forwarder.pendingLayer ?? forwarder.currentLayer;
       if (layer !== null) publisher.requestKeyframe(layer);
     });
@@ -208,6 +219,7 @@ export class SubscriberPeer {
     feed.unsubscribe = () => {
       off();
       offPli.unSubscribe();
+      offNack.unSubscribe();
       offRtcp.unSubscribe();
     };
   }
@@ -216,7 +228,7 @@ export class SubscriberPeer {
    * Sends through werift (which sets SSRC, payload type and header extensions) and tells the estimator
    * the packet's RTP size (header with the extensions werift added, payload; SRTP's tag not counted).
    */
-  private send(sender: RTCRtpSender, rtp: RtpPacket, meter: RateMeter, tMs: number, probe: boolean): number {
+  private send(sender: RTCRtpSender, rtp: RtpPacket, meter: RateMeter, sent: SendTimes, tMs: number, probe: boolean): number {
     // werift stamps the transport-wide sequence number and the extensions synchronously inside sendRtp (before its first await).
     const transport = sender.dtlsTransport;
     const seqBefore = transport?.transportSequenceNumber;
@@ -225,6 +237,7 @@ export class SubscriberPeer {
     const transportSeq = this.opts.transportCc && seqAfter !== undefined && seqAfter !== seqBefore ? seqAfter : null;
     const bytes = rtp.header.serializeSize + rtp.payload.length;
     meter.add(bytes, tMs);
+    sent.note(rtp.header.sequenceNumber, tMs);
     this.sentMeter.add(bytes, tMs);
     if (!probe) this.pacer.onMedia(bytes);
     this.opts.estimator.onSent({ bytes, tMs, transportSeq, probe });
@@ -249,7 +262,7 @@ export class SubscriberPeer {
       const slot = feed.forwarder.paddingSlot();
       if (slot === null) return;
       const header = new RtpHeader({ padding: true, paddingSize: PADDING_BYTES, marker: false, sequenceNumber: slot.sequenceNumber, timestamp: slot.timestamp, ssrc: sender.ssrc });
-      credit = this.pacer.spend(this.send(sender, new RtpPacket(header, PADDING_PAYLOAD), feed.meter, now, true));
+      credit = this.pacer.spend(this.send(sender, new RtpPacket(header, PADDING_PAYLOAD), feed.meter, feed.sent, now, true));
     }
   }
 
