@@ -50,8 +50,6 @@ export interface LiveRunOptions {
   slackMs?: number;
   /** The hard deadline, from the start of the links: past it the run stops as crashed. Default duration + slackMs. */
   deadlineMs?: number;
-  /** Close every session on SIGINT/SIGTERM and exit 130/143 (a runner without its own handling). */
-  handleSignals?: boolean;
   /**
    * Ends the call early (the CLI's Ctrl-C): the run is measured up to then, marked with interruptedAtMs, and the
    * scenario's remaining runs are skipped. The caller owns SIGINT/SIGTERM then (puppeteer's handlers stay off).
@@ -278,7 +276,6 @@ async function runLiveOnce(scenario: Scenario, layer: string, bwe: string | null
         onRecoveryEvent: (e) =>
           timeline.push({ kind: 'connection', tMs: e.tMs, peerId: e.peerId, source: 'page', event: e.kind, ...(e.state !== undefined ? { state: e.state } : {}), detail: e.detail, ...(e.startMs !== undefined ? { startMs: e.startMs } : {}) }),
         executablePath: opts.executablePath,
-        handleSignals: opts.handleSignals,
         callerHandlesSignals: opts.signal !== undefined,
         onBrowser: opts.onBrowser,
       });
