@@ -3,7 +3,7 @@
 // latency per second ('latency') against the publisher's camera records, and the worst moments' thumbnails
 // ('frame-thumbnail'), each event naming its video (label: the m-line mid). docs/scoring.md.
 import { vmafMos } from '../metrics/mos/vmaf-mos.ts';
-import type { TimelineEvent } from '../run/types.ts';
+import type { ScoredVideoSummary, TimelineEvent } from '../run/types.ts';
 import type { FrameSink } from './frame-sink.ts';
 import { buildTimeline, glassToGlass, latencyPerSecond, median } from './frame-timeline.ts';
 import { momentThumbnails } from './moment-thumbnails.ts';
@@ -35,24 +35,8 @@ export interface LiveScoreOptions {
   scoreView?: (opts: ScoreViewOptions) => Promise<ViewScores>;
 }
 
-export interface SubscriberScore {
-  peerId: string;
-  label: string;
-  displayed: number;
-  undecodable: number;
-  skipped: number;
-  freezes: number;
-  freezeMs: number;
-  /** Frames the page presented that its capture missed. */
-  captureMissed: number | null;
-  vmafMean: number | null;
-  psnrMeanDb: number | null;
-  ssimMean: number | null;
-  glassToGlassMedianMs: number | null;
-  vmafMissing: string | null;
-  /** Why the worst-moment thumbnails are missing (the scores stand without them), null when made. */
-  thumbnailError: string | null;
-}
+/** What scoring found for one subscriber video (unrounded; scoreSummaryEvent rounds it for results.json). */
+export type SubscriberScore = ScoredVideoSummary;
 
 /** Scores every subscriber video in the sink; publishers' 'local' records give the capture times. */
 export async function scoreLiveCapture(sink: FrameSink, subscriberIds: readonly string[], publisherIds: readonly string[], opts: LiveScoreOptions): Promise<{ events: TimelineEvent[]; subscribers: SubscriberScore[] }> {
@@ -189,20 +173,12 @@ export function scoreSummaryEvent(s: SubscriberScore): Extract<TimelineEvent, { 
   return {
     kind: 'score-summary',
     tMs: 0,
-    peerId: s.peerId,
-    label: s.label,
-    displayed: s.displayed,
-    undecodable: s.undecodable,
-    skipped: s.skipped,
-    captureMissed: s.captureMissed,
-    freezes: s.freezes,
+    ...s,
     freezeMs: Math.round(s.freezeMs),
     vmafMean: r(s.vmafMean, 2),
     psnrMeanDb: r(s.psnrMeanDb, 2),
     ssimMean: r(s.ssimMean, 4),
     glassToGlassMedianMs: r(s.glassToGlassMedianMs, 1),
-    vmafMissing: s.vmafMissing,
-    thumbnailError: s.thumbnailError,
   };
 }
 

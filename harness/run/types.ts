@@ -6,6 +6,26 @@ import type { SfuLayerSwitch, SfuPublisherSample, SfuSubscriberSample } from '..
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
+/** One subscriber video's scoring summary (harness/media/score-live.ts), as the 'score-summary' event carries it. */
+export interface ScoredVideoSummary {
+  peerId: string;
+  label: string;
+  displayed: number;
+  undecodable: number;
+  skipped: number;
+  /** Frames the page presented that its capture missed. */
+  captureMissed: number | null;
+  freezes: number;
+  freezeMs: number;
+  vmafMean: number | null;
+  psnrMeanDb: number | null;
+  ssimMean: number | null;
+  glassToGlassMedianMs: number | null;
+  vmafMissing: string | null;
+  /** Why the worst-moment thumbnails are missing (the scores stand without them), null when made. */
+  thumbnailError: string | null;
+}
+
 export type TimelineEvent =
   /** A segment download (streaming). */
   | {
@@ -92,24 +112,7 @@ export type TimelineEvent =
    * frames, median glass-to-glass latency. vmafMissing: why there is no VMAF (null when there is);
    * thumbnailError: why the worst moments have no thumbnails.
    */
-  | {
-      kind: 'score-summary';
-      tMs: number;
-      peerId: string;
-      label: string;
-      displayed: number;
-      undecodable: number;
-      skipped: number;
-      captureMissed: number | null;
-      freezes: number;
-      freezeMs: number;
-      vmafMean: number | null;
-      psnrMeanDb: number | null;
-      ssimMean: number | null;
-      glassToGlassMedianMs: number | null;
-      vmafMissing: string | null;
-      thumbnailError: string | null;
-    }
+  | ({ kind: 'score-summary'; tMs: number } & ScoredVideoSummary)
   /**
    * Live, with an ICE-restart policy: how one handover of the moving peer's link went (harness/recovery/
    * recovery-metrics.ts), at the outage start tMs. Times in ms from the outage start; null: never happened
